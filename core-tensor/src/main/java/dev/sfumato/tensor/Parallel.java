@@ -1,0 +1,157 @@
+package dev.sfumato.tensor;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one shared thread pool of Sfumato, and the fixed way work is split over it.
+ *
+ * <p>Determinism rule: callers split work into <em>tasks whose boundaries depend only on the problem
+ * size</em>, never on the thread count, and combine partial results in task order. Threads only decide
+ * who runs which task, so a result is bit-identical on 1 and on N threads.
+ *
+ * <p>The size comes from the system property {@code sfumato.threads} (default: the number of available
+ * processors) and can be changed at run time with {@link #setThreads(int)}. We use a pool of our own:
+ * the common ForkJoinPool has a single worker on a 2-core machine.
+ */
+public final class Parallel {
+
+    /** Body of a parallel loop over task indices {@code [from, to)}. */
+    @FunctionalInterface
+    public interface RangeBody {
+        void run(int from, int to);
+    }
+
+    private static volatile int threads = initialThreads();
+    private static volatile ExecutorService pool;
+
+    private Parallel() {}
+
+    private static int initialThreads() {
+        String p = System.getProperty("sfumato.threads");
+        if (p == null || p.isBlank()) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        try {
+            int n = Integer.parseInt(p.trim());
+            if (n < 1) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    "system property sfumato.threads must be a positive integer, got '" + p + "'");
+        }
+    }
+
+    /** The number of threads parallel loops use. */
+    public static int threads() {
+        return threads;
+    }
+
+    /** Sets the number of threads used from now on (at least 1). Results do not depend on it. */
+    public static synchronized void setThreads(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("Parallel.setThreads: thread count must be >= 1, got " + n);
+        }
+        if (n != threads) {
+            threads = n;
+            ExecutorService old = pool;
+            pool = null;
+            if (old != null) {
+                old.shutdown();
+            }
+        }
+    }
+
+    private static ExecutorService pool() {
+        ExecutorService p = pool;
+        if (p == null) {
+            synchronized (Parallel.class) {
+                p = pool;
+                if (p == null) {
+                    AtomicInteger id = new AtomicInteger();
+                    ThreadFactory tf = r -> {
+                        Thread t = new Thread(r, "sfumato-worker-" + id.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    };
+                    p = Executors.newFixedThreadPool(threads, tf);
+                    pool = p;
+                }
+            }
+        }
+        return p;
+    }
+
+    /**
+     * Runs {@code body} over the task range {@code [0, tasks)}, cut into contiguous blocks, one block per
+     * thread at most. Each task index is run exactly once. Because the caller's tasks are fixed by the
+     * problem size, the split between threads never changes any value.
+     *
+     * <p>Runs inline when there is one thread, one task, or when called from a worker (no nesting).
+     */
+    public static void forRange(int tasks, RangeBody body) {
+        if (tasks <= 0) {
+            return;
+        }
+        int n = Math.min(threads, tasks);
+        if (n <= 1 || Thread.currentThread().getName().startsWith("sfumato-worker-")) {
+            body.run(0, tasks);
+            return;
+        }
+        ExecutorService p = pool();
+        List<Future<?>> futures = new ArrayList<>(n - 1);
+        // Block b covers tasks [b*tasks/n, (b+1)*tasks/n); the caller runs block 0 itself.
+        for (int b = 1; b < n; b++) {
+            int from = (int) ((long) b * tasks / n);
+            int to = (int) ((long) (b + 1) * tasks / n);
+            futures.add(p.submit(() -> body.run(from, to)));
+        }
+        Throwable failure = null;
+        try {
+            body.run(0, (int) ((long) tasks / n));
+        } catch (Throwable t) {
+            failure = t;
+        }
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (failure == null) {
+                    failure = e.getCause();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                if (failure == null) {
+                    failure = e;
+                }
+            }
+        }
+        if (failure instanceof RuntimeException re) {
+            throw re;
+        }
+        if (failure instanceof Error err) {
+            throw err;
+        }
+        if (failure != null) {
+            throw new IllegalStateException(failure);
+        }
+    }
+
+    /**
+     * Splits {@code [0, n)} into tasks of {@code grain} elements (the last may be shorter). The number of
+     * tasks depends only on {@code n} and {@code grain}, which keeps reductions over them deterministic.
+     */
+    public static int taskCount(long n, int grain) {
+        if (grain < 1) {
+            throw new IllegalArgumentException("Parallel.taskCount: grain must be >= 1, got " + grain);
+        }
+        return (int) ((n + grain - 1) / grain);
+    }
+}
