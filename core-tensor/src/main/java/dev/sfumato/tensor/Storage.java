@@ -1,0 +1,33 @@
+package dev.sfumato.tensor;
+
+/**
+ * The flat {@code float[]} behind one or more tensors, and its version counter.
+ *
+ * <p>Views share a storage. Every in-place write through any of them bumps {@link #version()}, which is
+ * how a layer above (autograd) can tell that a tensor it saved has been modified since. The counter is a
+ * plain mutation count; core-tensor attaches no meaning to it.
+ */
+public final class Storage {
+
+    final float[] data;
+    private int version;
+
+    Storage(float[] data) {
+        this.data = data;
+    }
+
+    /** The number of in-place modifications made through any tensor on this storage. */
+    public int version() {
+        return version;
+    }
+
+    /** Records one in-place modification. Called by every in-place op. */
+    void bump() {
+        version++;
+    }
+
+    /** Length of the backing array. */
+    public int capacity() {
+        return data.length;
+    }
+}
