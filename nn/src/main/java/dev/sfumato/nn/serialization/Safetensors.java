@@ -116,23 +116,25 @@ public final class Safetensors {
      */
     public static void save(Map<String, Tensor> tensors, Map<String, String> metadata, Path file)
             throws IOException {
-        byte[] header = header(tensors, metadata);
+        if (tensors == null || metadata == null) {
+            throw new IllegalArgumentException("safetensors save: tensors and metadata must not be null");
+        }
+        // One snapshot for both the header and the data, so the two cannot disagree on the order.
+        List<Map.Entry<String, Tensor>> entries = new ArrayList<>(tensors.entrySet());
+        byte[] header = header(entries, metadata);
         AtomicFiles.write(file, out -> {
             ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
             chunk.putLong(0, header.length);
             out.write(chunk.array(), 0, Long.BYTES);
             out.write(header);
-            for (Tensor t : tensors.values()) {
-                writeF32(out, t, chunk);
+            for (Map.Entry<String, Tensor> e : entries) {
+                writeF32(out, e.getValue(), chunk);
             }
         });
     }
 
     /** The JSON header, padded with spaces to a multiple of 8 bytes. */
-    static byte[] header(Map<String, Tensor> tensors, Map<String, String> metadata) {
-        if (tensors == null || metadata == null) {
-            throw new IllegalArgumentException("safetensors save: tensors and metadata must not be null");
-        }
+    private static byte[] header(List<Map.Entry<String, Tensor>> tensors, Map<String, String> metadata) {
         StringBuilder json = new StringBuilder("{");
         if (!metadata.isEmpty()) {
             json.append(Json.quote(METADATA_KEY)).append(":{");
@@ -148,7 +150,7 @@ public final class Safetensors {
             json.append("},");
         }
         long offset = 0;
-        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+        for (Map.Entry<String, Tensor> e : tensors) {
             String key = e.getKey();
             if (key == null || e.getValue() == null) {
                 throw new IllegalArgumentException("safetensors save: tensor entry '" + key + "' has a null");
@@ -170,12 +172,26 @@ public final class Safetensors {
             json.setLength(json.length() - 1);
         }
         json.append('}');
-        byte[] utf8 = json.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] utf8 = utf8(json.toString());
         // The reference writer pads with spaces so the data buffer starts 8-byte aligned (8 + N ≡ 0 mod 8).
         int padded = (utf8.length + 7) / 8 * 8;
         byte[] header = Arrays.copyOf(utf8, padded);
         Arrays.fill(header, utf8.length, padded, (byte) ' ');
         return header;
+    }
+
+    /** Strict UTF-8: String.getBytes would silently turn an unpaired surrogate in a key into '?'. */
+    private static byte[] utf8(String json) {
+        try {
+            ByteBuffer bytes = StandardCharsets.UTF_8.newEncoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .encode(CharBuffer.wrap(json));
+            return Arrays.copyOf(bytes.array(), bytes.limit());
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("safetensors save: a tensor name or metadata string is not valid"
+                    + " Unicode (unpaired surrogate), so it cannot be written as UTF-8", e);
+        }
     }
 
     private static void writeF32(OutputStream out, Tensor t, ByteBuffer chunk) throws IOException {

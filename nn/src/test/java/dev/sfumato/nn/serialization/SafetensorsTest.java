@@ -263,6 +263,15 @@ class SafetensorsTest {
         assertArrayEquals(new float[] {3f, 4f}, Safetensors.load(file).get("w").toArray());
     }
 
+    @Test
+    void saveRejectsNamesThatAreNotUnicode() {
+        Path file = dir.resolve("surrogate.safetensors");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Safetensors.save(Map.of("bad\uD800name", Tensor.of(1f)), file));
+        assertContains(e.getMessage(), "unpaired surrogate");
+        assertTrue(Files.notExists(file));
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Errors: each names the file, and the key and field where there is one
     // ---------------------------------------------------------------------------------------------
