@@ -292,8 +292,11 @@ public final class Tensor {
         return storage.version();
     }
 
-    /** True when the layout is row-major with no gaps (sizes-1 dims are ignored). */
+    /** True when the layout is row-major with no gaps (sizes-1 dims are ignored; empty tensors are contiguous). */
     public boolean isContiguous() {
+        if (numel() == 0) {
+            return true; // as in PyTorch: there is no element to be out of place
+        }
         int expected = 1;
         for (int d = shape.length - 1; d >= 0; d--) {
             if (shape[d] != 1) {
@@ -350,6 +353,9 @@ public final class Tensor {
 
     /** A copy of the values in row-major order. */
     public float[] toArray() {
+        if (numel() == 0) {
+            return new float[0]; // an empty view may have an offset past the end of its storage
+        }
         Tensor c = contiguous();
         if (c == this && offset == 0 && storage.data.length == numel()) {
             return storage.data.clone();
