@@ -653,7 +653,12 @@ public final class Tensor {
 
     /** A view with a new size-1 dim inserted at {@code dim} (in [-rank-1, rank]). */
     public Tensor unsqueeze(int dim) {
-        int d = Shape.wrapDim("unsqueeze", dim, shape.length + 1);
+        if (dim < -(shape.length + 1) || dim > shape.length) {
+            // wrapDim would report the rank of the result, not of this tensor.
+            throw new IllegalArgumentException("unsqueeze: dim " + dim + " is out of range for a tensor of rank "
+                    + shape.length + " (expected in [" + (-(shape.length + 1)) + ", " + shape.length + "])");
+        }
+        int d = dim < 0 ? dim + shape.length + 1 : dim;
         int[] s = new int[shape.length + 1];
         int[] st = new int[shape.length + 1];
         for (int k = 0, j = 0; k < s.length; k++) {
