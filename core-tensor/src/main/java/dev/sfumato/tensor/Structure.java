@@ -106,7 +106,11 @@ final class Structure {
             throw new IllegalArgumentException("stack: expected a non-empty list of tensors");
         }
         int[] s0 = tensors.get(0).shape;
-        int d = Shape.wrapDim("stack", dim, s0.length + 1);
+        if (dim < -(s0.length + 1) || dim > s0.length) {
+            throw new IllegalArgumentException("stack: dim " + dim + " is out of range for stacking tensors of shape "
+                    + Shape.str(s0) + " (expected in [" + (-(s0.length + 1)) + ", " + s0.length + "])");
+        }
+        int d = dim < 0 ? dim + s0.length + 1 : dim;
         List<Tensor> views = new ArrayList<>(tensors.size());
         for (int i = 0; i < tensors.size(); i++) {
             Tensor t = tensors.get(i);
