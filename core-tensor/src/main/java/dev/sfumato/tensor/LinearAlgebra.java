@@ -1,5 +1,7 @@
 package dev.sfumato.tensor;
 
+import dev.sfumato.tensor.kernels.Gemm;
+
 import java.util.Arrays;
 
 /**
@@ -197,32 +199,6 @@ final class LinearAlgebra {
     /** The one entry point to the GEMM kernel. */
     private static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff,
             int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
-        gemmFallback(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc); // MERGE: Gemm.sgemm
-    }
-
-    /**
-     * Temporary stand-in for {@code kernels.Gemm.sgemm} (same contract) until the GEMM kernel is merged:
-     * a plain triple loop accumulating in float in k order.
-     */
-    private static void gemmFallback(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a,
-            int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
-        if (m < 0 || n < 0 || k < 0 || lda < Math.max(1, transA ? m : k) || ldb < Math.max(1, transB ? k : n)
-                || ldc < Math.max(1, n) || aOff < 0 || bOff < 0 || cOff < 0) {
-            throw new IllegalArgumentException("sgemm: invalid arguments m=" + m + " n=" + n + " k=" + k + " lda=" + lda
-                    + " ldb=" + ldb + " ldc=" + ldc + " aOff=" + aOff + " bOff=" + bOff + " cOff=" + cOff
-                    + " transA=" + transA + " transB=" + transB);
-        }
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                float sum = 0f;
-                for (int p = 0; p < k; p++) {
-                    float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-                    float bv = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
-                    sum += av * bv;
-                }
-                int ci = cOff + i * ldc + j;
-                c[ci] = beta == 0f ? alpha * sum : alpha * sum + beta * c[ci];
-            }
-        }
+        Gemm.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 }
