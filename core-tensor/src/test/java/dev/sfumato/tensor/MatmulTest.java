@@ -188,4 +188,20 @@ class MatmulTest {
         assertArrayEquals(new int[] {0, 2, 3}, Tensor.zeros(0, 2, 4).matmul(Tensor.ones(4, 3)).shape());
         assertEquals(0f, Tensor.zeros(0).matmul(Tensor.zeros(0)).item());
     }
+
+    @Test
+    void expandedAndSteppedOperandsAreReadCorrectly() {
+        Generator g = new Generator(3);
+        // Stride 0 inside the matrix (an expanded column), a stepped slice, a batch broadcast by expand.
+        Tensor col = Tensor.randn(g, 5, 1).expand(5, 4);
+        Tensor stepped = Tensor.randn(g, 8, 6).slice(0, 0, 8, 2);        // [4, 6], row stride 12
+        Tensor everyOther = Tensor.randn(g, 4, 12).slice(1, 0, 12, 2);   // [4, 6], column stride 2
+        Tensor batch = Tensor.randn(g, 1, 6, 3).expand(3, 6, 3);
+        for (Tensor b : new Tensor[] {stepped, everyOther}) {
+            assertTrue(col.matmul(b).allClose(naive(col, b), 1e-5f, 1e-5f));
+            Tensor out = col.matmul(b).matmul(batch);
+            Tensor expected = naive(naive(col, b), batch);
+            assertTrue(out.allClose(expected, 1e-5f, 1e-5f));
+        }
+    }
 }
