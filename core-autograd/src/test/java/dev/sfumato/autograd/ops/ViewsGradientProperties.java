@@ -42,15 +42,27 @@ class ViewsGradientProperties {
 
     @Property(tries = 30)
     @GradientOf(Views.Slice.class)
-    void narrowAndSlice(@ForAll long seed) {
+    void narrow(@ForAll long seed) {
         Case c = new Case(seed);
         int[] s = c.shape(1, 3);
         int dim = c.rnd.nextInt(s.length);
         int start = c.rnd.nextInt(s[dim]);
         int length = 1 + c.rnd.nextInt(s[dim] - start);
-        int step = 1 + c.rnd.nextInt(2);
-        int end = c.rnd.nextInt(s[dim] + 2) - 1;      // may be negative or beyond: Python slice clamping
-        check(in -> in.get(0).narrow(dim, start, length).slice(dim, -length, end, step), c.normal(s));
+        int from = c.rnd.nextBoolean() ? start : start - s[dim];     // negative starts count from the end
+        check(in -> in.get(0).narrow(dim, from, length), c.normal(s));
+    }
+
+    @Property(tries = 30)
+    @GradientOf(Views.Slice.class)
+    void sliceWithStep(@ForAll long seed) {
+        Case c = new Case(seed);
+        int[] s = c.shape(1, 3);
+        int dim = c.rnd.nextInt(s.length);
+        s[dim] = 3 + c.rnd.nextInt(5);
+        int start = c.rnd.nextInt(2 * s[dim] + 1) - s[dim];       // Python slice semantics, clamped
+        int end = c.rnd.nextInt(2 * s[dim] + 3) - s[dim];
+        int step = 1 + c.rnd.nextInt(3);
+        check(in -> in.get(0).slice(dim, start, end, step), c.normal(s));
     }
 
     @Property(tries = 20)
