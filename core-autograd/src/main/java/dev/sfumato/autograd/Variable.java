@@ -39,7 +39,7 @@ import java.util.List;
  * throws instead of computing a wrong gradient (see {@link SavedTensor}). The in-place methods on this
  * class apply PyTorch's rule: refused on a leaf that requires grad while recording, allowed otherwise.
  */
-public final class Variable {
+public class Variable {
 
     private final Tensor value;
     private final Node gradFn;

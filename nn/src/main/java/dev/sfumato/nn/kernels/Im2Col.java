@@ -33,12 +33,8 @@ public final class Im2Col {
                     int colBase = r * hOut * wOut;
                     int dh = p * g.dilH() - g.padH();
                     int dw = q * g.dilW() - g.padW();
-                    // Output columns j whose input column iw = j·sW + dw lies in [0, w).
-                    int jLo = dw >= 0 ? 0 : (-dw + sW - 1) / sW;
-                    int jHi = Math.min(wOut, w - dw <= 0 ? 0 : (w - dw - 1) / sW + 1);
-                    if (jHi < jLo) {
-                        jHi = jLo;
-                    }
+                    int jLo = validFrom(dw, sW, wOut);
+                    int jHi = validTo(dw, sW, w, wOut, jLo);
                     for (int i = 0; i < hOut; i++) {
                         int ih = i * sH + dh;
                         int dst = colBase + i * wOut;
@@ -51,7 +47,9 @@ public final class Im2Col {
                             col[dst + j] = 0f;
                         }
                         if (sW == 1) {
-                            System.arraycopy(x, src + jLo + dw, col, dst + jLo, jHi - jLo);
+                            if (jHi > jLo) {
+                                System.arraycopy(x, src + jLo + dw, col, dst + jLo, jHi - jLo);
+                            }
                         } else {
                             for (int j = jLo; j < jHi; j++) {
                                 col[dst + j] = x[src + j * sW + dw];
@@ -86,8 +84,8 @@ public final class Im2Col {
                     int colBase = r * hOut * wOut;
                     int dh = p * g.dilH() - g.padH();
                     int dw = q * g.dilW() - g.padW();
-                    int jLo = dw >= 0 ? 0 : (-dw + sW - 1) / sW;
-                    int jHi = Math.min(wOut, w - dw <= 0 ? 0 : (w - dw - 1) / sW + 1);
+                    int jLo = validFrom(dw, sW, wOut);
+                    int jHi = validTo(dw, sW, w, wOut, jLo);
                     for (int i = 0; i < hOut; i++) {
                         int ih = i * sH + dh;
                         if (ih < 0 || ih >= h) {
@@ -102,5 +100,16 @@ public final class Im2Col {
                 }
             }
         }
+    }
+
+    /** First output column j whose input column j·s + shift is >= 0, at most wOut. */
+    private static int validFrom(int shift, int s, int wOut) {
+        return Math.min(wOut, shift >= 0 ? 0 : (-shift + s - 1) / s);
+    }
+
+    /** One past the last output column j whose input column j·s + shift is < w; never below {@code from}. */
+    private static int validTo(int shift, int s, int w, int wOut, int from) {
+        int to = w - shift <= 0 ? 0 : Math.min(wOut, (w - shift - 1) / s + 1);
+        return Math.max(from, to);
     }
 }

@@ -85,6 +85,13 @@ class Conv2dKernelsProperties {
                 g.n() * g.colCols(), "backwardBias");
     }
 
+    /** Regression: the first valid output column lay beyond W_out (w=1, kW=3, pad 2, dilation 2) and im2col overran the row. */
+    @Test
+    void kernelWiderThanTheInputWithDilationAndPadding() {
+        forwardAndBackwardMatchReference(new Case(2, 1, 1, 1, 1, 1, 1, 3, 1, 1, 0, 2, 1, 2, 0));
+        forwardAndBackwardMatchReference(new Case(1, 1, 2, 3, 2, 3, 3, 3, 2, 3, 2, 2, 2, 2, 5));
+    }
+
     @Property(tries = 20)
     void nonContiguousInputsGiveTheSameResult(@ForAll("cases") Case c) {
         ConvGeometry g = c.geometry();
