@@ -35,7 +35,7 @@ public final class MinSnrWeighting {
         if (!(gamma > 0)) {
             throw new IllegalArgumentException("MinSnrWeighting: gamma must be > 0, got " + gamma);
         }
-        int[] steps = NoiseSchedule.timesteps("MinSnrWeighting", t, schedule.numTimesteps());
+        int[] steps = NoiseSchedule.timestepIndices("MinSnrWeighting", t, schedule.numTimesteps());
         float[] w = new float[steps.length];
         for (int i = 0; i < steps.length; i++) {
             double alphaBar = schedule.alphaBar(steps[i]);

@@ -11,7 +11,8 @@ public enum TimestepSpacing {
     LINSPACE,
     /**
      * diffusers {@code "leading"} with {@code steps_offset=0}: {@code np.arange(0, S) * (T // S)} reversed.
-     * Equal gaps of T // S, ending at t = 0; the original DDIM code's {@code "uniform"} skip.
+     * Equal gaps of T // S, ending at t = 0. When S divides T this is also the original DDIM code's
+     * {@code "uniform"} skip ({@code range(0, T, T // S)}), which otherwise gives more than S steps.
      */
     LEADING,
     /**

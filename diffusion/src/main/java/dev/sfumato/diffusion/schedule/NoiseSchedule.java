@@ -231,7 +231,7 @@ public final class NoiseSchedule {
         if (rank < 1) {
             throw new IllegalArgumentException("extract: rank must be >= 1, got " + rank);
         }
-        int[] steps = timesteps("extract", t, table.length);
+        int[] steps = timestepIndices("extract", t, table.length);
         float[] out = new float[steps.length];
         for (int i = 0; i < steps.length; i++) {
             out[i] = (float) table[steps[i]];
@@ -243,7 +243,7 @@ public final class NoiseSchedule {
     }
 
     /** The integer timesteps held by a float tensor {@code [N]}, checked to be whole and in [0, T). */
-    public static int[] timesteps(String op, Tensor t, int numTimesteps) {
+    public static int[] timestepIndices(String op, Tensor t, int numTimesteps) {
         float[] values = t.toArray();
         int[] steps = new int[values.length];
         for (int i = 0; i < values.length; i++) {

@@ -4,13 +4,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.util.Arrays;
 import java.util.Locale;
 
 import static dev.sfumato.diffusion.testing.DiffusionGolden.ints;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 class TimestepSpacingTest {
 
@@ -34,9 +35,10 @@ class TimestepSpacingTest {
                 int[] steps = spacing.timesteps(numTrain, s);
                 assertEquals(s, steps.length);
                 for (int i = 0; i < s; i++) {
-                    assertTrue(steps[i] >= 0 && steps[i] < numTrain, spacing + " T=" + numTrain + " S=" + s);
-                    if (i > 0) {
-                        assertTrue(steps[i] <= steps[i - 1], spacing + " T=" + numTrain + " S=" + s);
+                    boolean inRange = steps[i] >= 0 && steps[i] < numTrain;
+                    boolean descending = i == 0 || steps[i] <= steps[i - 1];
+                    if (!inRange || !descending) {
+                        fail(spacing + " T=" + numTrain + " S=" + s + ": " + Arrays.toString(steps));
                     }
                 }
             }
