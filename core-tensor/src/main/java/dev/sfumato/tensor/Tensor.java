@@ -292,8 +292,11 @@ public final class Tensor {
         return storage.version();
     }
 
-    /** True when the layout is row-major with no gaps (sizes-1 dims are ignored). */
+    /** True when the layout is row-major with no gaps (sizes-1 dims are ignored; empty tensors are contiguous). */
     public boolean isContiguous() {
+        if (numel() == 0) {
+            return true; // as in PyTorch: there is no element to be out of place
+        }
         int expected = 1;
         for (int d = shape.length - 1; d >= 0; d--) {
             if (shape[d] != 1) {
@@ -350,6 +353,9 @@ public final class Tensor {
 
     /** A copy of the values in row-major order. */
     public float[] toArray() {
+        if (numel() == 0) {
+            return new float[0]; // an empty view may have an offset past the end of its storage
+        }
         Tensor c = contiguous();
         if (c == this && offset == 0 && storage.data.length == numel()) {
             return storage.data.clone();
@@ -647,7 +653,12 @@ public final class Tensor {
 
     /** A view with a new size-1 dim inserted at {@code dim} (in [-rank-1, rank]). */
     public Tensor unsqueeze(int dim) {
-        int d = Shape.wrapDim("unsqueeze", dim, shape.length + 1);
+        if (dim < -(shape.length + 1) || dim > shape.length) {
+            // wrapDim would report the rank of the result, not of this tensor.
+            throw new IllegalArgumentException("unsqueeze: dim " + dim + " is out of range for a tensor of rank "
+                    + shape.length + " (expected in [" + (-(shape.length + 1)) + ", " + shape.length + "])");
+        }
+        int d = dim < 0 ? dim + shape.length + 1 : dim;
         int[] s = new int[shape.length + 1];
         int[] st = new int[shape.length + 1];
         for (int k = 0, j = 0; k < s.length; k++) {

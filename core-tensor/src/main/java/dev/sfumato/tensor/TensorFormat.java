@@ -37,7 +37,9 @@ final class TensorFormat {
         String style = allInts && !sci ? "int" : sci ? "sci" : "fixed";
         int width = 0;
         for (float v : values) {
-            width = Math.max(width, number(v, style).length());
+            if (Float.isFinite(v)) { // as in torch, nan and inf do not widen the columns
+                width = Math.max(width, number(v, style).length());
+            }
         }
         StringBuilder sb = new StringBuilder("tensor(");
         if (t.dim() == 0) {
@@ -59,7 +61,7 @@ final class TensorFormat {
         sb.append('[');
         for (int i = 0; i < n; i++) {
             if (summarise && n > 2 * EDGE_ITEMS && i == EDGE_ITEMS) {
-                sb.append(dim == shape.length - 1 ? "..." : "...");
+                sb.append(dim == shape.length - 1 ? " ..." : "..."); // torch pads the in-row ellipsis
                 i = n - EDGE_ITEMS - 1;
                 separator(sb, shape, dim, indent);
                 continue;
@@ -68,7 +70,7 @@ final class TensorFormat {
                 String s = number(v[base + i], style);
                 sb.append(" ".repeat(Math.max(0, width - s.length()))).append(s);
             } else {
-                appendDim(sb, shape, v, dim + 1, base + i * inner, style, width, summarise, indent + 1);
+                appendDim(sb, shape, v, dim + 1, base + i * inner, style, width, summarise, indent);
             }
             if (i < n - 1) {
                 separator(sb, shape, dim, indent);

@@ -56,7 +56,7 @@ public final class Golden {
                 int[] shape = parts[1].equals("scalar") ? new int[0] : parseDims(parts[1]);
                 float[] values = new float[parts.length - 2];
                 for (int i = 0; i < values.length; i++) {
-                    values[i] = Float.parseFloat(parts[i + 2]);
+                    values[i] = parseValue(parts[i + 2]);
                 }
                 Tensor t = shape.length == 0 ? Tensor.scalar(values.length == 1 ? values[0] : Float.NaN)
                         : Tensor.wrap(values, shape);
@@ -71,6 +71,16 @@ public final class Golden {
             throw new UncheckedIOException(e);
         }
         return new Golden(resource, map);
+    }
+
+    /** A float as Python's {@code repr} prints it, including {@code inf}, {@code -inf} and {@code nan}. */
+    private static float parseValue(String s) {
+        return switch (s) {
+            case "inf" -> Float.POSITIVE_INFINITY;
+            case "-inf" -> Float.NEGATIVE_INFINITY;
+            case "nan" -> Float.NaN;
+            default -> Float.parseFloat(s);
+        };
     }
 
     private static int[] parseDims(String s) {

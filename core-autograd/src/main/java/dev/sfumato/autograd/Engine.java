@@ -1,0 +1,130 @@
+package dev.sfumato.autograd;
+
+import dev.sfumato.tensor.Tensor;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The backward pass: runs every node reachable from the output once, after all of its consumers, and
+ * sums the gradients that flow into each node. PyTorch's engine, single-threaded.
+ *
+ * <p>Two iterative passes, so a graph of any depth fits in the default thread stack:
+ * <ol>
+ *   <li>Discover the nodes reachable from the root with an explicit stack and count, for each node, how
+ *       many edges of reachable nodes point at it (its dependencies).</li>
+ *   <li>Start from the root with {@code gradOutput}. A node runs when its dependency count drops to zero,
+ *       i.e. when all gradient contributions have arrived and been summed into its buffer; its backward
+ *       then feeds the nodes its edges point at. This visits nodes in a reverse topological order.</li>
+ * </ol>
+ * Edges of inputs that need no gradient are null, so those subgraphs are never visited. Unless
+ * {@code retainGraph}, each node releases its saved tensors and edges right after it ran, so the memory of
+ * the forward pass is returned during backward, as in PyTorch.
+ *
+ * <p>The per-run state lives in fields of the nodes, tagged with a run number ({@code epoch}), which
+ * avoids a hash map per backward. Consequently two threads must not run backward through a shared part
+ * of a graph at the same time.
+ */
+final class Engine {
+
+    private static final AtomicInteger EPOCHS = new AtomicInteger();
+
+    private Engine() {}
+
+    static void run(Node root, Tensor gradOutput, boolean retainGraph) {
+        int epoch = EPOCHS.incrementAndGet();
+        boolean anomaly = GradMode.current().anomaly;
+
+        // 1. Discover reachable nodes and count dependencies (iteratively: graphs can be 10^5 deep).
+        ArrayDeque<Node> stack = new ArrayDeque<>();
+        visit(root, epoch);
+        stack.push(root);
+        while (!stack.isEmpty()) {
+            Node n = stack.pop();
+            if (n.released) {
+                throw new IllegalStateException("backward through a graph that was already freed: " + n.describe()
+                        + " released its saved tensors after an earlier backward; pass retainGraph=true to that"
+                        + " backward to go through the graph twice");
+            }
+            for (Node m : n.next) {
+                if (m == null) {
+                    continue;
+                }
+                if (m.epoch != epoch) {
+                    visit(m, epoch);
+                    stack.push(m);
+                }
+                m.dependencies++;
+            }
+        }
+
+        // 2. Run each node once all its consumers have contributed to its gradient buffer.
+        root.gradBuffer = gradOutput;
+        List<Node> ready = new ArrayList<>();
+        ready.add(root);
+        while (!ready.isEmpty()) {
+            Node n = ready.removeLast();
+            Tensor g = n.gradBuffer;
+            n.gradBuffer = null;
+            Node[] edges = n.next;
+            // A null buffer means no consumer produced a gradient (all returned null); still propagate
+            // the "done" signal so that the nodes above are released and reached by their other paths.
+            Tensor[] grads = g == null ? null : n.backward(g);
+            if (grads != null && grads.length != edges.length) {
+                throw new IllegalStateException(n.name() + ": backward returned " + grads.length + " gradients for "
+                        + edges.length + " inputs");
+            }
+            for (int i = 0; i < edges.length; i++) {
+                Node m = edges[i];
+                if (m == null) {
+                    continue;
+                }
+                Tensor gi = grads == null ? null : grads[i];
+                if (gi != null) {
+                    check(n, i, gi, m, anomaly);
+                    // Out of place on purpose: backward rules may return the same tensor for two inputs.
+                    m.gradBuffer = m.gradBuffer == null ? gi : m.gradBuffer.add(gi);
+                }
+                if (--m.dependencies == 0) {
+                    ready.add(m);
+                }
+            }
+            if (!retainGraph) {
+                n.release();
+            }
+        }
+    }
+
+    private static void visit(Node n, int epoch) {
+        n.epoch = epoch;
+        n.dependencies = 0;
+        n.gradBuffer = null;
+    }
+
+    /** A wrong-shaped gradient is a bug in an op's rule; name the op rather than fail later elsewhere. */
+    private static void check(Node n, int input, Tensor grad, Node target, boolean anomaly) {
+        int[] want = target.outputShape;
+        if (want != null && !sameShape(grad, want)) {
+            throw new IllegalStateException(n.describe() + ": backward returned a gradient of shape "
+                    + Arrays.toString(grad.shape()) + " for input " + input + " of shape " + Arrays.toString(want));
+        }
+        if ((anomaly || n.site() != null) && !Anomaly.allFinite(grad)) {
+            throw new Anomaly.NonFiniteException(n.describe() + " produced NaN/Inf in its gradient for input " + input);
+        }
+    }
+
+    private static boolean sameShape(Tensor t, int[] shape) {
+        if (t.dim() != shape.length) {
+            return false;
+        }
+        for (int d = 0; d < shape.length; d++) {
+            if (t.size(d) != shape[d]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

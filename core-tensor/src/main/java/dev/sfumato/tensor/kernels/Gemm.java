@@ -1,0 +1,344 @@
+package dev.sfumato.tensor.kernels;
+
+import static dev.sfumato.tensor.kernels.Kernels.F;
+import static dev.sfumato.tensor.kernels.Kernels.LANES;
+
+import dev.sfumato.tensor.Parallel;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Single-precision general matrix multiply, blocked and vectorised; {@link GemmReference} is its
+ * specification.
+ *
+ * <p>{@code C = alpha·op(A)·op(B) + beta·C}, all matrices row-major. op(A) is M×K: A is stored M×K (row
+ * stride {@code lda >= K}) when {@code !transA}, else K×M ({@code lda >= M}). op(B) is K×N: B is stored
+ * K×N ({@code ldb >= N}) when {@code !transB}, else N×K ({@code ldb >= K}). C is M×N with row stride
+ * {@code ldc >= N}. {@code beta == 0} overwrites C (NaN in C is ignored, as in BLAS).
+ *
+ * <p>Trick: the GotoBLAS/BLIS loop nest (Goto and van de Geijn, "Anatomy of high-performance matrix
+ * multiplication", TOMS 2008; Van Zee and van de Geijn, "BLIS", TOMS 2015). Panels of op(A) and op(B) are
+ * copied ("packed") into contiguous buffers in the exact order the micro-kernel reads them, which
+ * <ul>
+ *   <li>turns every transpose combination into the same unit-stride stream, so the micro-kernel never
+ *       sees a transpose and backward passes get A^T·B and A·B^T without copies of their own;</li>
+ *   <li>keeps a KC×NR sliver of B in L1, an MC×KC block of A in L2 and a KC×NC panel of B in L3, so each
+ *       loaded float is reused many times (cache blocking);</li>
+ *   <li>zero-pads the edges, so the micro-kernel always computes a full tile; partial tiles are written
+ *       back through a small scratch tile.</li>
+ * </ul>
+ * The micro-kernel keeps an MR×NR tile of C in registers (register blocking) and per step of k does
+ * NR/LANES vector loads of B, MR broadcasts of A and MR·NR/LANES fused multiply-adds.
+ *
+ * <p>Threads: C is cut into a grid of tasks whose shape depends only on M, N and K, and K is cut into
+ * blocks whose length depends only on K. Every element of C therefore sees the same sequence of
+ * floating-point operations on any number of threads, so results are bit-identical on 1 and N threads.
+ */
+public final class Gemm {
+
+    /** Rows of the register tile. */
+    static final int MR = 4;
+    /** Columns of the register tile: two vectors. */
+    static final int NR = 2 * LANES;
+    /** Upper bound of the K block; the actual block is K split into equal parts no longer than this. */
+    static final int KC = 512;
+    /** Rows of op(A) packed at a time (MC×KC floats stay in L2). */
+    static final int MC = 128;
+    /** Columns of op(B) packed at a time (KC×NC floats stay in L3). */
+    static final int NC = 4096;
+    /** Below this many multiply-adds a call runs on the calling thread only. */
+    static final long PARALLEL_MIN_MNK = 1L << 20;
+    /** Tasks the grid aims for when a call is large enough to split. */
+    static final int TARGET_TASKS = 4;
+
+    private Gemm() {}
+
+    /** Per-thread packing buffers, grown on demand and reused, so steady-state calls allocate nothing. */
+    private static final class Buffers {
+        float[] a = new float[0];
+        float[] b = new float[0];
+        final float[] tile = new float[MR * NR];
+
+        float[] a(int size) {
+            if (a.length < size) {
+                a = new float[size];
+            }
+            return a;
+        }
+
+        float[] b(int size) {
+            if (b.length < size) {
+                b = new float[size];
+            }
+            return b;
+        }
+    }
+
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+    /**
+     * C = alpha·op(A)·op(B) + beta·C, all row-major. op(A) is M×K: A is stored M×K (row stride lda >= K)
+     * when !transA, else K×M (lda >= M). op(B) is K×N: B stored K×N (ldb >= N) when !transB, else N×K
+     * (ldb >= K). C is M×N with row stride ldc >= N. beta == 0 means C is overwritten (NaN in C ignored,
+     * like BLAS). Reference: {@link GemmReference#sgemm}.
+     *
+     * @throws IllegalArgumentException for negative sizes or offsets, a leading dimension smaller than its
+     *     row, or an array too short for its matrix
+     */
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float beta, float[] c, int cOff, int ldc) {
+        if (Kernels.REFERENCE_ONLY) {
+            GemmReference.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        GemmReference.checkArguments(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (alpha == 0f || k == 0) {
+            scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        // K is cut into equal blocks no longer than KC: 576 -> 2 x 288 rather than 512 + 64.
+        int kBlocks = ceilDiv(k, KC);
+        int kc = ceilDiv(k, kBlocks);
+
+        // Task grid over C, from the sizes only: halve the longer side until there are enough tasks.
+        int gm = 1;
+        int gn = 1;
+        if ((long) m * n * k >= PARALLEL_MIN_MNK) {
+            while (gm * gn < TARGET_TASKS) {
+                boolean mCanSplit = m / (2 * gm) >= 4 * MR;
+                boolean nCanSplit = n / (2 * gn) >= 4 * NR;
+                if (mCanSplit && (m / gm >= n / gn || !nCanSplit)) {
+                    gm *= 2;
+                } else if (nCanSplit) {
+                    gn *= 2;
+                } else {
+                    break;
+                }
+            }
+        }
+        int mt = roundUp(ceilDiv(m, gm), MR);
+        int nt = roundUp(ceilDiv(n, gn), NR);
+        int tasksM = ceilDiv(m, mt);
+        int tasksN = ceilDiv(n, nt);
+        if (tasksM * tasksN == 1) {
+            blocked(transA, transB, 0, m, 0, n, k, kc, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        Parallel.forRange(tasksM * tasksN, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                int i0 = (t / tasksN) * mt;
+                int j0 = (t % tasksN) * nt;
+                blocked(transA, transB, i0, Math.min(m, i0 + mt), j0, Math.min(n, j0 + nt), k, kc,
+                        alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            }
+        });
+    }
+
+    /** C[i0:i1, j0:j1] = alpha·op(A)[i0:i1, :]·op(B)[:, j0:j1] + beta·C[i0:i1, j0:j1], on this thread. */
+    private static void blocked(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k, int kc,
+                                float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                float beta, float[] c, int cOff, int ldc) {
+        Buffers buffers = BUFFERS.get();
+        float[] pa = buffers.a(roundUp(Math.min(MC, i1 - i0), MR) * kc);
+        float[] pb = buffers.b(kc * roundUp(Math.min(NC, j1 - j0), NR));
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
+            for (int pc = 0; pc < k; pc += kc) {
+                int kcb = Math.min(kc, k - pc);
+                packB(transB, b, bOff, ldb, pc, kcb, jc, nc, pb);
+                // beta applies once, on the first K block; later blocks accumulate into C.
+                float betaNow = pc == 0 ? beta : 1f;
+                for (int ic = i0; ic < i1; ic += MC) {
+                    int mc = Math.min(MC, i1 - ic);
+                    packA(transA, a, aOff, lda, ic, mc, pc, kcb, pa);
+                    macroKernel(mc, nc, kcb, pa, pb, alpha, betaNow, c, cOff + ic * ldc + jc, ldc, buffers.tile);
+                }
+            }
+        }
+    }
+
+    /** Runs the micro-kernel over every MR×NR tile of one packed MC×KC block of A and KC×NC panel of B. */
+    private static void macroKernel(int mc, int nc, int kc, float[] pa, float[] pb, float alpha, float beta,
+                                    float[] c, int cBase, int ldc, float[] tile) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                int ci = cBase + ir * ldc + jr;
+                if (mr == MR && nr == NR) {
+                    microKernel(kc, pa, ir * kc, pb, jr * kc, c, ci, ldc, alpha, beta);
+                } else {
+                    microKernel(kc, pa, ir * kc, pb, jr * kc, tile, 0, NR, 1f, 0f);
+                    for (int i = 0; i < mr; i++) {
+                        for (int j = 0; j < nr; j++) {
+                            float acc = tile[i * NR + j];
+                            int cij = ci + i * ldc + j;
+                            c[cij] = beta == 0f ? alpha * acc : Math.fma(acc, alpha, beta * c[cij]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * C[MR×NR] = alpha·(Ap·Bp) + beta·C for one register tile: Ap is MR×kc packed k-major, Bp is kc×NR
+     * packed k-major. Eight accumulators stay in registers for the whole k loop; {@code a.fma(b, acc)}
+     * with the broadcast first was 17-20% faster than mul+add in the prototype.
+     */
+    private static void microKernel(int kc, float[] a, int ai, float[] b, int bi,
+                                    float[] c, int ci, int ldc, float alpha, float beta) {
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c01 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F);
+        FloatVector c11 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F);
+        FloatVector c21 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F);
+        FloatVector c31 = FloatVector.zero(F);
+        for (int p = 0; p < kc; p++) {
+            int bp = bi + p * NR;
+            int ap = ai + p * MR;
+            FloatVector b0 = FloatVector.fromArray(F, b, bp);
+            FloatVector b1 = FloatVector.fromArray(F, b, bp + LANES);
+            FloatVector a0 = FloatVector.broadcast(F, a[ap]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(F, a[ap + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(F, a[ap + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(F, a[ap + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+        }
+        storeRow(c00, c01, c, ci, alpha, beta);
+        storeRow(c10, c11, c, ci + ldc, alpha, beta);
+        storeRow(c20, c21, c, ci + 2 * ldc, alpha, beta);
+        storeRow(c30, c31, c, ci + 3 * ldc, alpha, beta);
+    }
+
+    /** C[row, 0:NR] = alpha·acc + beta·C[row, 0:NR], where beta == 0 does not read C. Inlined by C2. */
+    private static void storeRow(FloatVector acc0, FloatVector acc1, float[] c, int ci, float alpha, float beta) {
+        if (beta == 0f) {
+            acc0.mul(alpha).intoArray(c, ci);
+            acc1.mul(alpha).intoArray(c, ci + LANES);
+        } else {
+            FloatVector old0 = FloatVector.fromArray(F, c, ci);
+            FloatVector old1 = FloatVector.fromArray(F, c, ci + LANES);
+            if (beta != 1f) {
+                old0 = old0.mul(beta);
+                old1 = old1.mul(beta);
+            }
+            FloatVector alphaV = FloatVector.broadcast(F, alpha);
+            acc0.fma(alphaV, old0).intoArray(c, ci);
+            acc1.fma(alphaV, old1).intoArray(c, ci + LANES);
+        }
+    }
+
+    /**
+     * Packs op(A)[ic:ic+mc, pc:pc+kc] into {@code pa} as MR-row slivers, each stored k-major
+     * ({@code pa[ir*kc + p*MR + i] = op(A)[ic+ir+i, pc+p]}), zero-padding the last sliver to MR rows.
+     */
+    private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc,
+                              float[] pa) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int rows = Math.min(MR, mc - ir);
+            int dst = ir * kc;
+            if (transA) {
+                // A is K×M: the MR values of one k are adjacent.
+                int src = aOff + pc * lda + ic + ir;
+                for (int p = 0; p < kc; p++, src += lda) {
+                    int d = dst + p * MR;
+                    for (int i = 0; i < rows; i++) {
+                        pa[d + i] = a[src + i];
+                    }
+                    for (int i = rows; i < MR; i++) {
+                        pa[d + i] = 0f;
+                    }
+                }
+            } else {
+                // A is M×K: read each of the MR rows along k, write with stride MR.
+                for (int i = 0; i < rows; i++) {
+                    int src = aOff + (ic + ir + i) * lda + pc;
+                    for (int p = 0; p < kc; p++) {
+                        pa[dst + p * MR + i] = a[src + p];
+                    }
+                }
+                for (int i = rows; i < MR; i++) {
+                    for (int p = 0; p < kc; p++) {
+                        pa[dst + p * MR + i] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs op(B)[pc:pc+kc, jc:jc+nc] into {@code pb} as NR-column slivers, each stored k-major
+     * ({@code pb[jr*kc + p*NR + j] = op(B)[pc+p, jc+jr+j]}), zero-padding the last sliver to NR columns.
+     */
+    private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc,
+                              float[] pb) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int cols = Math.min(NR, nc - jr);
+            int dst = jr * kc;
+            if (transB) {
+                // B is N×K: read each of the NR rows along k, write with stride NR.
+                for (int j = 0; j < cols; j++) {
+                    int src = bOff + (jc + jr + j) * ldb + pc;
+                    for (int p = 0; p < kc; p++) {
+                        pb[dst + p * NR + j] = b[src + p];
+                    }
+                }
+                for (int j = cols; j < NR; j++) {
+                    for (int p = 0; p < kc; p++) {
+                        pb[dst + p * NR + j] = 0f;
+                    }
+                }
+            } else if (cols == NR) {
+                // B is K×N: one k row of the sliver is NR adjacent floats, two vectors.
+                int src = bOff + pc * ldb + jc + jr;
+                for (int p = 0; p < kc; p++, src += ldb) {
+                    int d = dst + p * NR;
+                    FloatVector.fromArray(F, b, src).intoArray(pb, d);
+                    FloatVector.fromArray(F, b, src + LANES).intoArray(pb, d + LANES);
+                }
+            } else {
+                int src = bOff + pc * ldb + jc + jr;
+                for (int p = 0; p < kc; p++, src += ldb) {
+                    int d = dst + p * NR;
+                    for (int j = 0; j < cols; j++) {
+                        pb[d + j] = b[src + j];
+                    }
+                    for (int j = cols; j < NR; j++) {
+                        pb[d + j] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /** C = beta·C, with beta == 0 writing zeros (the alpha == 0 or K == 0 case). */
+    private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int row = cOff + i * ldc;
+            for (int j = 0; j < n; j++) {
+                c[row + j] = beta == 0f ? 0f : beta * c[row + j];
+            }
+        }
+    }
+
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
+    }
+
+    private static int roundUp(int x, int multiple) {
+        return ceilDiv(x, multiple) * multiple;
+    }
+}

@@ -1,0 +1,129 @@
+package dev.sfumato.tensor.kernels;
+
+/**
+ * Plain-loop reductions over one contiguous span: the specification that {@link ReductionKernels} must
+ * match bit for bit (softmax and logsumexp within a few ulp, as their exp differs).
+ *
+ * <p>The float sums use a fixed order that a SIMD loop can reproduce: element {@code i} of the first
+ * {@code floor(n / P) * P} elements goes to partial sum {@code i % P}, with {@code P = }{@link #PARTIALS}
+ * = 4 vectors of {@link Kernels#LANES}; the partials are combined as
+ * {@code ((p[j] + p[j+L]) + (p[j+2L] + p[j+3L]))} per lane {@code j}, then lanes left to right; the tail
+ * is summed left to right into its own float and added last. The order depends only on {@code n}, never
+ * on threads. Callers cut long spans into fixed blocks and combine block sums pairwise (see
+ * {@code Reductions}), which keeps the error growth logarithmic for long rows.
+ */
+public final class ReductionReference {
+
+    /** Number of partial sums: four vector accumulators. */
+    public static final int PARTIALS = 4 * Kernels.LANES;
+
+    private ReductionReference() {}
+
+    /** {@code sum x[off .. off+n)} in the fixed order described above; 0 for n = 0. */
+    public static float sum(float[] x, int off, int n) {
+        return sumShifted(x, off, n, 0f, false);
+    }
+
+    /** {@code sum (x[i] - mean)^2}, the second pass of a two-pass variance, in the same fixed order. */
+    public static float sumSquaredDeviations(float[] x, int off, int n, float mean) {
+        return sumShifted(x, off, n, mean, true);
+    }
+
+    private static float sumShifted(float[] x, int off, int n, float mean, boolean square) {
+        int lanes = Kernels.LANES;
+        float[] p = new float[PARTIALS];
+        int body = n - n % PARTIALS;
+        for (int i = 0; i < body; i++) {
+            float v = x[off + i];
+            if (square) {
+                float d = v - mean;
+                v = d * d;
+            }
+            p[i % PARTIALS] += v;
+        }
+        float total = 0f;
+        for (int j = 0; j < lanes; j++) {
+            total += (p[j] + p[j + lanes]) + (p[j + 2 * lanes] + p[j + 3 * lanes]);
+        }
+        float tail = 0f;
+        for (int i = body; i < n; i++) {
+            float v = x[off + i];
+            if (square) {
+                float d = v - mean;
+                v = d * d;
+            }
+            tail += v;
+        }
+        return total + tail;
+    }
+
+    /** Largest ({@code max}) or smallest element; NaN if any element is NaN; n must be >= 1. */
+    public static float max(float[] x, int off, int n, boolean max) {
+        float best = x[off];
+        for (int i = 1; i < n; i++) {
+            best = max ? Math.max(best, x[off + i]) : Math.min(best, x[off + i]);
+        }
+        return best;
+    }
+
+    /**
+     * Index (from 0) of the first largest ({@code max}) or smallest element, or of the first NaN if there
+     * is one: PyTorch 1.13's {@code argmax}/{@code argmin} treat NaN as the extreme. n must be >= 1.
+     */
+    public static int argmax(float[] x, int off, int n, boolean max) {
+        float best = x[off];
+        int at = 0;
+        for (int i = 1; i < n && !Float.isNaN(best); i++) {
+            float v = x[off + i];
+            if (Float.isNaN(v) || (max ? v > best : v < best)) {
+                best = v;
+                at = i;
+            }
+        }
+        return at;
+    }
+
+    /**
+     * {@code log(sum exp(x))}, stable: shift by the max. An infinite max is not subtracted (PyTorch's
+     * rule), so a row of -inf gives -inf and a row holding +inf gives +inf. n must be >= 1.
+     */
+    public static float logsumexp(float[] x, int off, int n) {
+        float m = max(x, off, n, true);
+        float shift = Float.isInfinite(m) ? 0f : m;
+        float s = 0f;
+        for (int i = 0; i < n; i++) {
+            s += (float) Math.exp(x[off + i] - shift);
+        }
+        return (float) Math.log(s) + shift;
+    }
+
+    /**
+     * Softmax of one row, {@code exp(x - max) / sum exp(x - max)}, or its log,
+     * {@code (x - max) - log(sum exp(x - max))}. A row whose max is infinite gives NaN, as in PyTorch.
+     */
+    public static void softmax(float[] x, int xOff, float[] out, int outOff, int n, boolean log) {
+        if (n == 0) {
+            return;
+        }
+        float m = max(x, xOff, n, true);
+        float s = 0f;
+        for (int i = 0; i < n; i++) {
+            float e = (float) Math.exp(x[xOff + i] - m);
+            if (!log) {
+                out[outOff + i] = e;
+            }
+            s += e;
+        }
+        if (log) {
+            float logS = (float) Math.log(s);
+            for (int i = 0; i < n; i++) {
+                out[outOff + i] = (x[xOff + i] - m) - logS;
+            }
+        } else {
+            float inv = 1f / s;
+            for (int i = 0; i < n; i++) {
+                out[outOff + i] *= inv;
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.sfumato.nn.kernels;
+
+/**
+ * Lowering a convolution to a matrix product (Chellapilla et al. 2006): {@code im2col} copies every receptive
+ * field of one sample and one group into a column, so that the convolution becomes
+ * {@code Y[C_out/G, H_out·W_out] = W[C_out/G, C_in/G·kH·kW] · col[C_in/G·kH·kW, H_out·W_out]};
+ * {@code col2im} is its adjoint, which scatters (adds) columns back into an image, for the input gradient.
+ *
+ * <p>Row {@code r = (c·kH + p)·kW + q} of the column matrix holds input channel {@code c} shifted by kernel tap
+ * {@code (p, q)}: {@code col[r][i·W_out + j] = x[c][i·s_h − pad_h + p·d_h][j·s_w − pad_w + q·d_w]}, zero outside.
+ * With stride 1 each output row is one contiguous run of the input row, copied with {@code arraycopy}.
+ */
+public final class Im2Col {
+
+    private Im2Col() {}
+
+    /**
+     * Fills {@code col} [colRows, H_out·W_out] from channels {@code [c0, c0 + C_in/G)} of one sample starting at
+     * {@code x[xOff]} (layout [C_in, H, W]).
+     */
+    public static void im2col(ConvGeometry g, float[] x, int xOff, int c0, float[] col) {
+        int h = g.h();
+        int w = g.w();
+        int hOut = g.hOut();
+        int wOut = g.wOut();
+        int sH = g.strideH();
+        int sW = g.strideW();
+        int r = 0;
+        for (int c = 0; c < g.cInG(); c++) {
+            int plane = xOff + (c0 + c) * h * w;
+            for (int p = 0; p < g.kH(); p++) {
+                for (int q = 0; q < g.kW(); q++, r++) {
+                    int colBase = r * hOut * wOut;
+                    int dh = p * g.dilH() - g.padH();
+                    int dw = q * g.dilW() - g.padW();
+                    int jLo = validFrom(dw, sW, wOut);
+                    int jHi = validTo(dw, sW, w, wOut, jLo);
+                    for (int i = 0; i < hOut; i++) {
+                        int ih = i * sH + dh;
+                        int dst = colBase + i * wOut;
+                        if (ih < 0 || ih >= h) {
+                            java.util.Arrays.fill(col, dst, dst + wOut, 0f);
+                            continue;
+                        }
+                        int src = plane + ih * w;
+                        for (int j = 0; j < jLo; j++) {
+                            col[dst + j] = 0f;
+                        }
+                        if (sW == 1) {
+                            if (jHi > jLo) {
+                                System.arraycopy(x, src + jLo + dw, col, dst + jLo, jHi - jLo);
+                            }
+                        } else {
+                            for (int j = jLo; j < jHi; j++) {
+                                col[dst + j] = x[src + j * sW + dw];
+                            }
+                        }
+                        for (int j = jHi; j < wOut; j++) {
+                            col[dst + j] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The adjoint of {@link #im2col}: adds every entry of {@code col} [colRows, H_out·W_out] into the input
+     * position it was read from, in channels {@code [c0, c0 + C_in/G)} of {@code dx[dxOff]} (layout [C_in, H, W]).
+     * Entries are added in a fixed order (row by row), so the result does not depend on threads.
+     */
+    public static void col2im(ConvGeometry g, float[] col, float[] dx, int dxOff, int c0) {
+        int h = g.h();
+        int w = g.w();
+        int hOut = g.hOut();
+        int wOut = g.wOut();
+        int sH = g.strideH();
+        int sW = g.strideW();
+        int r = 0;
+        for (int c = 0; c < g.cInG(); c++) {
+            int plane = dxOff + (c0 + c) * h * w;
+            for (int p = 0; p < g.kH(); p++) {
+                for (int q = 0; q < g.kW(); q++, r++) {
+                    int colBase = r * hOut * wOut;
+                    int dh = p * g.dilH() - g.padH();
+                    int dw = q * g.dilW() - g.padW();
+                    int jLo = validFrom(dw, sW, wOut);
+                    int jHi = validTo(dw, sW, w, wOut, jLo);
+                    for (int i = 0; i < hOut; i++) {
+                        int ih = i * sH + dh;
+                        if (ih < 0 || ih >= h) {
+                            continue;
+                        }
+                        int src = colBase + i * wOut;
+                        int dst = plane + ih * w + dw;
+                        for (int j = jLo; j < jHi; j++) {
+                            dx[dst + j * sW] += col[src + j];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** First output column j whose input column j·s + shift is >= 0, at most wOut. */
+    private static int validFrom(int shift, int s, int wOut) {
+        return Math.min(wOut, shift >= 0 ? 0 : (-shift + s - 1) / s);
+    }
+
+    /** One past the last output column j whose input column j·s + shift is < w; never below {@code from}. */
+    private static int validTo(int shift, int s, int w, int wOut, int from) {
+        int to = w - shift <= 0 ? 0 : Math.min(wOut, (w - shift - 1) / s + 1);
+        return Math.max(from, to);
+    }
+}

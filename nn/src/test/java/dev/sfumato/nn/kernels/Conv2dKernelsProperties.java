@@ -1,0 +1,143 @@
+package dev.sfumato.nn.kernels;
+
+import dev.sfumato.tensor.Generator;
+import dev.sfumato.tensor.Parallel;
+import dev.sfumato.tensor.Tensor;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The im2col + GEMM kernels equal the direct-loop reference, over random geometries. */
+class Conv2dKernelsProperties {
+
+    /** One random convolution problem. */
+    record Case(int n, int groups, int cInG, int cOutG, int h, int w, int kH, int kW,
+                int sH, int sW, int pH, int pW, int dH, int dW, long seed) {
+
+        ConvGeometry geometry() {
+            return ConvGeometry.conv2d("conv2d", new int[] {n, cInG * groups, h, w},
+                    new int[] {cOutG * groups, cInG, kH, kW}, new int[] {sH, sW}, new int[] {pH, pW},
+                    new int[] {dH, dW}, groups);
+        }
+    }
+
+    @Provide
+    Arbitrary<Case> cases() {
+        Arbitrary<int[]> sizes = Combinators.combine(
+                Arbitraries.integers().between(1, 5),      // n
+                Arbitraries.of(1, 1, 2, 3),                 // groups
+                Arbitraries.integers().between(1, 5),      // C_in / groups
+                Arbitraries.integers().between(1, 9),      // C_out / groups (crosses the 4-row GEMM tile)
+                Arbitraries.integers().between(1, 11),     // h
+                Arbitraries.integers().between(1, 11),     // w
+                Arbitraries.integers().between(1, 4),      // kH
+                Arbitraries.integers().between(1, 4)       // kW
+        ).as((a, b, c, d, e, f, g, h) -> new int[] {a, b, c, d, e, f, g, h});
+        Arbitrary<int[]> opts = Combinators.combine(
+                Arbitraries.integers().between(1, 3), Arbitraries.integers().between(1, 3),
+                Arbitraries.integers().between(0, 2), Arbitraries.integers().between(0, 2),
+                Arbitraries.integers().between(1, 2), Arbitraries.integers().between(1, 2),
+                Arbitraries.longs()
+        ).as((sH, sW, pH, pW, dH, dW, seed) -> new int[] {sH, sW, pH, pW, dH, dW, (int) (long) seed});
+        return Combinators.combine(sizes, opts).as((s, o) -> new Case(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7],
+                o[0], o[1], o[2], o[3], o[4], o[5], o[6]))
+                .filter(c -> c.h + 2 * c.pH >= c.dH * (c.kH - 1) + 1 && c.w + 2 * c.pW >= c.dW * (c.kW - 1) + 1);
+    }
+
+    /** Float sums of K products: tolerance grows with K and with the magnitude of the terms. */
+    private static void assertClose(Tensor expected, Tensor actual, int terms, String what) {
+        assertArrayEquals(expected.shape(), actual.shape(), what + " shape");
+        float[] e = expected.toArray();
+        float[] a = actual.toArray();
+        float tol = 1e-5f * (float) Math.sqrt(terms) * 8f + 1e-5f;
+        for (int i = 0; i < e.length; i++) {
+            float scale = Math.max(1f, Math.abs(e[i]));
+            assertTrue(Math.abs(e[i] - a[i]) <= tol * scale,
+                    what + " differs at flat index " + i + ": reference " + e[i] + ", kernel " + a[i]);
+        }
+    }
+
+    @Property(tries = 150)
+    void forwardAndBackwardMatchReference(@ForAll("cases") Case c) {
+        ConvGeometry g = c.geometry();
+        Generator gen = new Generator(c.seed());
+        Tensor x = Tensor.randn(gen, g.inputShape());
+        Tensor w = Tensor.randn(gen, g.weightShape());
+        Tensor b = Tensor.randn(gen, g.cOut());
+        Tensor dy = Tensor.randn(gen, g.outputShape());
+        int k = g.colRows();
+        assertClose(Conv2dReference.forward(g, x, w, b), Conv2dKernels.forward(g, x, w, b), k, "forward");
+        assertClose(Conv2dReference.forward(g, x, w, null), Conv2dKernels.forward(g, x, w, null), k, "forward, no bias");
+        assertClose(Conv2dReference.backwardInput(g, dy, w), Conv2dKernels.backwardInput(g, dy, w),
+                g.cOutG() * g.kH() * g.kW(), "backwardInput");
+        assertClose(Conv2dReference.backwardWeight(g, x, dy), Conv2dKernels.backwardWeight(g, x, dy),
+                g.n() * g.colCols(), "backwardWeight");
+        assertClose(Conv2dReference.backwardBias(g, dy), Conv2dKernels.backwardBias(g, dy),
+                g.n() * g.colCols(), "backwardBias");
+    }
+
+    /** Regression: the first valid output column lay beyond W_out (w=1, kW=3, pad 2, dilation 2) and im2col overran the row. */
+    @Test
+    void kernelWiderThanTheInputWithDilationAndPadding() {
+        forwardAndBackwardMatchReference(new Case(2, 1, 1, 1, 1, 1, 1, 3, 1, 1, 0, 2, 1, 2, 0));
+        forwardAndBackwardMatchReference(new Case(1, 1, 2, 3, 2, 3, 3, 3, 2, 3, 2, 2, 2, 2, 5));
+    }
+
+    @Property(tries = 20)
+    void nonContiguousInputsGiveTheSameResult(@ForAll("cases") Case c) {
+        ConvGeometry g = c.geometry();
+        Generator gen = new Generator(c.seed());
+        // A permuted copy viewed back: same values, non-contiguous strides.
+        int[] s = g.inputShape();
+        Tensor xT = Tensor.randn(gen, s[0], s[1], s[3], s[2]);
+        Tensor x = xT.transpose(2, 3);
+        Tensor w = Tensor.randn(gen, g.weightShape());
+        assertArrayEquals(Conv2dKernels.forward(g, x.contiguous(), w, null).toArray(),
+                Conv2dKernels.forward(g, x, w, null).toArray());
+    }
+
+    @Test
+    void oneAndTwoThreadsGiveIdenticalBits() {
+        ConvGeometry g = ConvGeometry.conv2d("conv2d", new int[] {9, 8, 12, 12}, new int[] {16, 8, 3, 3},
+                new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 1);
+        Generator gen = new Generator(7);
+        Tensor x = Tensor.randn(gen, g.inputShape());
+        Tensor w = Tensor.randn(gen, g.weightShape());
+        Tensor dy = Tensor.randn(gen, g.outputShape());
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(1);
+            float[] y1 = Conv2dKernels.forward(g, x, w, null).toArray();
+            float[] dx1 = Conv2dKernels.backwardInput(g, dy, w).toArray();
+            float[] dw1 = Conv2dKernels.backwardWeight(g, x, dy).toArray();
+            Parallel.setThreads(2);
+            assertArrayEquals(y1, Conv2dKernels.forward(g, x, w, null).toArray());
+            assertArrayEquals(dx1, Conv2dKernels.backwardInput(g, dy, w).toArray());
+            assertArrayEquals(dw1, Conv2dKernels.backwardWeight(g, x, dy).toArray());
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
+    void shapeErrorsNameTheShapes() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConvGeometry.conv2d("conv2d",
+                new int[] {2, 3, 8, 8}, new int[] {4, 2, 3, 3}, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}, 1));
+        assertTrue(e.getMessage().contains("[2, 3, 8, 8]") && e.getMessage().contains("[4, 2, 3, 3]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ConvGeometry.conv2d("conv2d",
+                new int[] {2, 3, 2, 2}, new int[] {4, 3, 3, 3}, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}, 1));
+        assertTrue(e.getMessage().contains("smaller than the dilated kernel"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ConvGeometry.conv2d("conv2d",
+                new int[] {2, 3, 8, 8}, new int[] {4, 1, 3, 3}, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}, 3));
+        assertEquals("conv2d: in_channels 3 and out_channels 4 must both be divisible by groups 3", e.getMessage());
+    }
+}
