@@ -20,10 +20,13 @@ import jdk.incubator.vector.VectorSpecies;
  * many elements it did; the tail (fewer than {@link Kernels#LANES}) goes to the reference.
  *
  * <p>Exact ops (arithmetic, comparisons, min/max, clamp, where, sqrt, rsqrt, the FMA composites) equal the
- * reference bit for bit. Transcendentals use the Vector API's EXP/LOG/TANH/SIN/COS (SVML on x86), which
- * are within a few ulp of {@code Math}; sigmoid, SiLU and GELU are evaluated in float from them, within a
- * few ulp of the reference's double evaluation (the tests state the tolerances). POW stays scalar:
- * no vector pow has {@link Math#pow}'s special cases.
+ * reference bit for bit. exp, log and tanh come from {@link VectorMath} (Cephes polynomials built from
+ * exactly specified operations, so C2 and the interpreter agree bit for bit), within 2 ulp of {@code Math};
+ * sigmoid, SiLU and GELU are evaluated in float from them, within a few ulp of the reference's double
+ * evaluation (the tests state the tolerances). These six finish with one masked vector instead of the
+ * reference, so an element's value never depends on where it sits in the span. sin, cos and POW stay
+ * scalar: the Vector API's SIN/COS are not consistent across JIT modes, and no vector pow has
+ * {@link Math#pow}'s special cases.
  */
 public final class ElementwiseKernels {
 
@@ -81,7 +84,12 @@ public final class ElementwiseKernels {
     private static int exp(float[] x, int xOff, float[] out, int outOff, int n) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
-            FloatVector.fromArray(F, x, xOff + i).lanewise(VectorOperators.EXP).intoArray(out, outOff + i);
+            VectorMath.exp(FloatVector.fromArray(F, x, xOff + i)).intoArray(out, outOff + i);
+        }
+        if (i < n) { // the tail as one masked vector: every element takes the same path, views included
+            VectorMask<Float> rest = F.indexInRange(i, n);
+            VectorMath.exp(FloatVector.fromArray(F, x, xOff + i, rest)).intoArray(out, outOff + i, rest);
+            i = n;
         }
         return i;
     }
@@ -89,7 +97,12 @@ public final class ElementwiseKernels {
     private static int log(float[] x, int xOff, float[] out, int outOff, int n) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
-            FloatVector.fromArray(F, x, xOff + i).lanewise(VectorOperators.LOG).intoArray(out, outOff + i);
+            VectorMath.log(FloatVector.fromArray(F, x, xOff + i)).intoArray(out, outOff + i);
+        }
+        if (i < n) { // the tail as one masked vector: every element takes the same path, views included
+            VectorMask<Float> rest = F.indexInRange(i, n);
+            VectorMath.log(FloatVector.fromArray(F, x, xOff + i, rest)).intoArray(out, outOff + i, rest);
+            i = n;
         }
         return i;
     }
@@ -123,7 +136,12 @@ public final class ElementwiseKernels {
     private static int tanh(float[] x, int xOff, float[] out, int outOff, int n) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
-            FloatVector.fromArray(F, x, xOff + i).lanewise(VectorOperators.TANH).intoArray(out, outOff + i);
+            VectorMath.tanh(FloatVector.fromArray(F, x, xOff + i)).intoArray(out, outOff + i);
+        }
+        if (i < n) { // the tail as one masked vector: every element takes the same path, views included
+            VectorMask<Float> rest = F.indexInRange(i, n);
+            VectorMath.tanh(FloatVector.fromArray(F, x, xOff + i, rest)).intoArray(out, outOff + i, rest);
+            i = n;
         }
         return i;
     }
@@ -133,8 +151,14 @@ public final class ElementwiseKernels {
         FloatVector one = FloatVector.broadcast(F, 1f);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
-            FloatVector e = FloatVector.fromArray(F, x, xOff + i).neg().lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, xOff + i).neg());
             one.div(one.add(e)).intoArray(out, outOff + i);
+        }
+        if (i < n) { // the tail as one masked vector: every element takes the same path, views included
+            VectorMask<Float> rest = F.indexInRange(i, n);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, xOff + i, rest).neg());
+            one.div(one.add(e)).intoArray(out, outOff + i, rest);
+            i = n;
         }
         return i;
     }
@@ -155,7 +179,13 @@ public final class ElementwiseKernels {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(F, x, xOff + i);
-            v.div(one.add(v.neg().lanewise(VectorOperators.EXP))).intoArray(out, outOff + i);
+            v.div(one.add(VectorMath.exp(v.neg()))).intoArray(out, outOff + i);
+        }
+        if (i < n) { // the tail as one masked vector: every element takes the same path, views included
+            VectorMask<Float> rest = F.indexInRange(i, n);
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i, rest);
+            v.div(one.add(VectorMath.exp(v.neg()))).intoArray(out, outOff + i, rest);
+            i = n;
         }
         return i;
     }
@@ -193,7 +223,7 @@ public final class ElementwiseKernels {
             FloatVector e = p.sub(z2);
             FloatVector bb = e.sub(p);
             FloatVector c = p.sub(e.sub(bb)).add(z2.neg().sub(bb));
-            FloatVector te = t.mul(e.lanewise(VectorOperators.EXP));
+            FloatVector te = t.mul(VectorMath.exp(e));
             FloatVector corr = c.sub(z2lo);
             // corr is NaN only when x^2 overflowed, where te is 0 or NaN anyway.
             corr = corr.blend(zero, corr.compare(VectorOperators.NE, corr));
@@ -202,23 +232,54 @@ public final class ElementwiseKernels {
             FloatVector erfc = tail.blend(two.sub(tail), v.compare(VectorOperators.GT, 0f));
             v.mul(0.5f).mul(erfc).intoArray(out, outOff + i);
         }
+        if (i < n) { // the tail as one masked vector: every element takes the same path, views included
+            VectorMask<Float> rest = F.indexInRange(i, n);
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i, rest);
+            FloatVector z = v.abs().mul(0.70710677f);                 // |x| / sqrt 2
+            FloatVector t = one.div(z.mul(0.5f).add(1f));
+            FloatVector p = t.fma(FloatVector.broadcast(F, 0.17087277f), FloatVector.broadcast(F, -0.82215223f));
+            p = p.fma(t, FloatVector.broadcast(F, 1.48851587f));
+            p = p.fma(t, FloatVector.broadcast(F, -1.13520398f));
+            p = p.fma(t, FloatVector.broadcast(F, 0.27886807f));
+            p = p.fma(t, FloatVector.broadcast(F, -0.18628806f));
+            p = p.fma(t, FloatVector.broadcast(F, 0.09678418f));
+            p = p.fma(t, FloatVector.broadcast(F, 0.37409196f));
+            p = p.fma(t, FloatVector.broadcast(F, 1.00002368f));
+            p = p.fma(t, FloatVector.broadcast(F, -1.26551223f));
+            // exp(p - z^2) with the exponent carried to ~2x float precision: z^2 = z2 + z2lo exactly (FMA),
+            // p - z2 = e + c exactly (TwoSum), and exp(e + c - z2lo) ~ exp(e) * (1 + c - z2lo). Rounding
+            // p - z^2 to float alone would cost z^2 ulp of relative accuracy (240 ulp at x = -11).
+            // z^2 = x^2 / 2 comes from x, not from the rounded z, whose own rounding would cost z^2 ulp too.
+            FloatVector x2 = v.mul(v);
+            FloatVector z2 = x2.mul(0.5f);
+            FloatVector z2lo = v.fma(v, x2.neg()).mul(0.5f);
+            FloatVector e = p.sub(z2);
+            FloatVector bb = e.sub(p);
+            FloatVector c = p.sub(e.sub(bb)).add(z2.neg().sub(bb));
+            FloatVector te = t.mul(VectorMath.exp(e));
+            FloatVector corr = c.sub(z2lo);
+            // corr is NaN only when x^2 overflowed, where te is 0 or NaN anyway.
+            corr = corr.blend(zero, corr.compare(VectorOperators.NE, corr));
+            FloatVector tail = te.fma(corr, te);                         // erfc(|x| / sqrt 2)
+            // erfc(-x/sqrt 2) is tail for x <= 0 and 2 - tail for x > 0.
+            FloatVector erfc = tail.blend(two.sub(tail), v.compare(VectorOperators.GT, 0f));
+            v.mul(0.5f).mul(erfc).intoArray(out, outOff + i, rest);
+            i = n;
+        }
         return i;
     }
 
+    /**
+     * sin and cos have no vector path: {@code VectorOperators.SIN/COS} give different bits in C2 than in
+     * the interpreter (see {@link VectorMath}), and nothing hot needs them. Returning 0 leaves every element
+     * to the scalar loop, which uses {@link Math}, consistent in every execution mode.
+     */
     private static int sin(float[] x, int xOff, float[] out, int outOff, int n) {
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += L) {
-            FloatVector.fromArray(F, x, xOff + i).lanewise(VectorOperators.SIN).intoArray(out, outOff + i);
-        }
-        return i;
+        return 0;
     }
 
     private static int cos(float[] x, int xOff, float[] out, int outOff, int n) {
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += L) {
-            FloatVector.fromArray(F, x, xOff + i).lanewise(VectorOperators.COS).intoArray(out, outOff + i);
-        }
-        return i;
+        return 0;
     }
 
     private static int sign(float[] x, int xOff, float[] out, int outOff, int n) {

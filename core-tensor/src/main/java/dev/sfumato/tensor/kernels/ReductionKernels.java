@@ -175,7 +175,7 @@ public final class ReductionKernels {
         FloatVector acc = FloatVector.zero(F);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
-            acc = acc.add(FloatVector.fromArray(F, x, off + i).sub(shift).lanewise(VectorOperators.EXP));
+            acc = acc.add(VectorMath.exp(FloatVector.fromArray(F, x, off + i).sub(shift)));
         }
         float s = lanesInOrder(acc);
         for (; i < n; i++) {
@@ -196,11 +196,11 @@ public final class ReductionKernels {
         int i = 0;
         if (log) {
             for (; i < bound; i += L) {
-                acc = acc.add(FloatVector.fromArray(F, x, xOff + i).sub(m).lanewise(VectorOperators.EXP));
+                acc = acc.add(VectorMath.exp(FloatVector.fromArray(F, x, xOff + i).sub(m)));
             }
         } else {
             for (; i < bound; i += L) {
-                FloatVector e = FloatVector.fromArray(F, x, xOff + i).sub(m).lanewise(VectorOperators.EXP);
+                FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, xOff + i).sub(m));
                 e.intoArray(out, outOff + i);
                 acc = acc.add(e);
             }
