@@ -62,11 +62,11 @@ public class BatchNorm2d extends Module {
                     + java.util.Arrays.toString(x.shape()));
         }
         boolean useBatchStats = isTraining() || runningMean == null;
+        Variable y = Normalization.batchNorm(x, runningMean, runningVar, weight, bias, useBatchStats, momentum, eps);
         if (isTraining() && numBatchesTracked != null) {
             numBatchesTracked.addInPlace(1f);
         }
-        return Normalization.batchNorm(x, runningMean, runningVar, weight, bias,
-                useBatchStats, momentum, eps);
+        return y;
     }
 
     /** The running mean buffer [C] (live), or null without running statistics. */
@@ -81,8 +81,8 @@ public class BatchNorm2d extends Module {
 
     @Override
     protected String extraRepr() {
-        return numFeatures + ", eps=" + eps + ", momentum=" + momentum + ", affine=" + (weight == null ? "False" : "True")
-                + ", track_running_stats=" + (runningMean == null ? "False" : "True");
+        return numFeatures + ", eps=" + Repr.pyFloat(eps) + ", momentum=" + Repr.pyFloat(momentum)
+                + ", affine=" + Repr.pyBool(weight != null) + ", track_running_stats=" + Repr.pyBool(runningMean != null);
     }
 
     /** Options with PyTorch's names and defaults. */

@@ -47,6 +47,6 @@ public class GroupNorm extends Module {
 
     @Override
     protected String extraRepr() {
-        return numGroups + ", " + numChannels + ", eps=" + eps + ", affine=" + (weight == null ? "False" : "True");
+        return numGroups + ", " + numChannels + ", eps=" + Repr.pyFloat(eps) + ", affine=" + Repr.pyBool(weight != null);
     }
 }

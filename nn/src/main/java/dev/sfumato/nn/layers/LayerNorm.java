@@ -53,6 +53,6 @@ public class LayerNorm extends Module {
         // Python's tuple: (4,) for one dim, (3, 4) for more.
         shape.setLength(shape.length() - (normalizedShape.length == 1 ? 1 : 2));
         shape.append(')');
-        return shape + ", eps=" + eps + ", elementwise_affine=" + (weight == null ? "False" : "True");
+        return shape + ", eps=" + Repr.pyFloat(eps) + ", elementwise_affine=" + Repr.pyBool(weight != null);
     }
 }
