@@ -42,6 +42,21 @@ final class Draw {
     }
 
     /**
+     * Values {@code ±1 + 0.3·N(0, 1)}, the sign alternating along the flat index. A normalisation divides by
+     * the spread σ of a set of elements, and central differences with step h are accurate only while
+     * h ≪ σ; every set a norm normalises over contains neighbouring flat indices (or is a single element),
+     * so here σ stays near 1 whatever the shape, instead of coming arbitrarily close to zero for two
+     * normal draws that happen to be close.
+     */
+    Tensor alternating(int... shape) {
+        float[] v = new float[numel(shape)];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (i % 2 == 0 ? 1f : -1f) + 0.3f * (float) rnd.nextGaussian();
+        }
+        return layout(Tensor.wrap(v, shape));
+    }
+
+    /**
      * A shuffled ramp with gaps of {@code spacing}, centred on zero: no two values within {@code spacing},
      * so max pooling keeps one winner while GradCheck moves an element by up to ±2h.
      */
