@@ -57,9 +57,18 @@ final class Case {
         return s;
     }
 
-    /** Standard normal values in a random layout. */
+    /**
+     * Standard normal values in a random layout, with about one in six replaced by an edge value: 0, -0,
+     * or +-1e-3. For ops that are smooth everywhere; ops with kinks use the generators below.
+     */
     Tensor normal(int... shape) {
-        return layout(values(shape, () -> (float) rnd.nextGaussian()));
+        return layout(values(shape, () -> switch (rnd.nextInt(18)) {
+            case 0 -> 0f;
+            case 1 -> -0f;
+            case 2 -> 1e-3f;
+            case 3 -> -1e-3f;
+            default -> (float) rnd.nextGaussian();
+        }));
     }
 
     /** Values {@code sign * (margin + |N(0,1)|)}: at least {@code margin} away from 0. */

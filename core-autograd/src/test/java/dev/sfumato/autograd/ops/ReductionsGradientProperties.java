@@ -1,12 +1,16 @@
 package dev.sfumato.autograd.ops;
 
+import dev.sfumato.autograd.Variable;
+import dev.sfumato.tensor.Tensor;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static dev.sfumato.autograd.ops.Case.check;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Gradient checks for {@link Reductions} over random dim subsets, with and without keepdim. */
 class ReductionsGradientProperties {
@@ -100,5 +104,25 @@ class ReductionsGradientProperties {
         Case c = new Case(seed);
         int[] s = c.shape();
         check(in -> max ? in.get(0).max() : in.get(0).min(), c.distinct(s));
+    }
+
+    /** Ties are a kink, so no gradient check: max() must give each of k tied maxima exactly 1/k, as PyTorch. */
+    @Property(tries = 30)
+    void maxOfAllSharesEvenlyAmongTies(@ForAll long seed) {
+        Case c = new Case(seed);
+        int[] s = c.shape(1, 3);
+        Tensor x = c.grid(0.1f, s);
+        float top = x.max().item();
+        float[] values = x.toArray();
+        int ties = 0;
+        for (float v : values) {
+            ties += v == top ? 1 : 0;
+        }
+        Variable v = Variable.param(x);
+        v.max().backward();
+        float[] g = v.grad().toArray();
+        for (int i = 0; i < g.length; i++) {
+            assertEquals(values[i] == top ? 1f / ties : 0f, g[i], 1e-7f, "element " + i + " of " + Arrays.toString(values));
+        }
     }
 }
