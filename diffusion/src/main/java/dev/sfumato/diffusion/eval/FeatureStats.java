@@ -56,7 +56,7 @@ public final class FeatureStats {
             return this;
         }
         float[] x = features.toArray(); // [N, D]
-        // 1. The batch mean and its centred rows, in double.
+        // 1. The batch mean and the centred batch, in double.
         double[] mb = new double[dim];
         for (int r = 0; r < nb; r++) {
             for (int j = 0; j < dim; j++) {
@@ -66,10 +66,10 @@ public final class FeatureStats {
         for (int j = 0; j < dim; j++) {
             mb[j] /= nb;
         }
-        double[] centred = new double[nb * dim]; // [N, D]
+        double[] centred = new double[dim * nb]; // [D, N]: transposed, so the scatter loop reads rows
         for (int r = 0; r < nb; r++) {
             for (int j = 0; j < dim; j++) {
-                centred[r * dim + j] = x[r * dim + j] - mb[j];
+                centred[j * nb + r] = x[r * dim + j] - mb[j];
             }
         }
         // 2. Merge (Chan et al. 1979): M2 += scatter(batch) + δ δᵀ nA nB / n, one task per row i.
@@ -86,7 +86,7 @@ public final class FeatureStats {
                 for (int j = 0; j <= i; j++) {
                     double s = 0;
                     for (int r = 0; r < nb; r++) {
-                        s += centred[r * dim + i] * centred[r * dim + j];
+                        s += centred[i * nb + r] * centred[j * nb + r];
                     }
                     row[j] += s + delta[i] * delta[j] * weight;
                 }

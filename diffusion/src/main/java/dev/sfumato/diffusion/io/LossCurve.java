@@ -152,11 +152,13 @@ public final class LossCurve {
             }
 
             // 3. Ranges with a little margin; ticks at "nice" values.
-            double x0 = points.getFirst()[0];
-            double x1 = points.getLast()[0];
+            double x0 = Double.POSITIVE_INFINITY;
+            double x1 = Double.NEGATIVE_INFINITY;
             double y0 = Double.POSITIVE_INFINITY;
             double y1 = Double.NEGATIVE_INFINITY;
             for (double[] p : points) {
+                x0 = Math.min(x0, p[0]);
+                x1 = Math.max(x1, p[0]);
                 y0 = Math.min(y0, p[1]);
                 y1 = Math.max(y1, p[1]);
             }

@@ -1,12 +1,14 @@
 package dev.sfumato.diffusion.eval;
 
 import dev.sfumato.tensor.Generator;
+import dev.sfumato.tensor.Parallel;
 import dev.sfumato.tensor.Tensor;
 import dev.sfumato.tensor.testing.Golden;
 import org.junit.jupiter.api.Test;
 
 import static dev.sfumato.diffusion.eval.SymmetricEigenTest.matrix;
 import static dev.sfumato.diffusion.eval.SymmetricEigenTest.vector;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,6 +64,23 @@ class FrechetDistanceTest {
         assertTrue(e.getMessage().startsWith("sigma1 is not a covariance matrix"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> FrechetDistance.compute(
                 new double[2], new double[2][2], new double[3], new double[2][2]));
+    }
+
+    @Test
+    void featureStatsDoNotDependOnTheThreadCount() {
+        Tensor x = Tensor.randn(new Generator(9), 70, 33);
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(1);
+            double[][] one = new FeatureStats(33).add(x).covariance();
+            Parallel.setThreads(2);
+            double[][] two = new FeatureStats(33).add(x).covariance();
+            for (int i = 0; i < 33; i++) {
+                assertArrayEquals(one[i], two[i], "row " + i);
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
     }
 
     @Test
