@@ -101,7 +101,8 @@ public final class Trainer {
         model.dropoutGenerator().setState(Checkpoint.parseLongs(file, "rng.dropout", Checkpoint.require(file, s, "rng.dropout")));
         loader.restore(DataLoader.State.fromArray(Checkpoint.parseLongs(file, "data", Checkpoint.require(file, s, "data"))));
         if (warmup != null) {
-            optimizer.setLr(warmup.lrAt((int) step));
+            // The scheduler's counter is the step count; restoring it (not just the lr) keeps later steps exact.
+            warmup.loadStateDict(Map.of("last_epoch", Tensor.scalar(step)));
         }
     }
 
