@@ -23,7 +23,7 @@ import java.util.List;
  * <p>Two twins compute the update: {@code updateComposite}, the specification, in PyTorch's tensor ops;
  * and {@code updateFused}, one pass per parameter that reads p, g, m and v once and performs the same float
  * operations in the same order, so the two agree bit for bit (AdamFusedTest). The fused pass runs on
- * contiguous tensors unless {@code -Dsfumato.kernels=reference}.
+ * contiguous tensors unless {@code fused(false)} or {@code -Dsfumato.kernels=reference}.
  * <pre>
  * Adam opt = Adam.builder(model.parameters()).lr(2e-4).betas(0.9, 0.999).build();
  *                                       // optim.Adam(params, lr=2e-4, betas=(0.9, 0.999))
@@ -49,6 +49,7 @@ public final class Adam extends AdamFamily {
         double eps = 1e-8;
         double weightDecay;
         boolean amsgrad;
+        boolean fused = true;
 
         Options(List<? extends Variable> params, double weightDecay) {
             this.params = params;
@@ -83,6 +84,15 @@ public final class Adam extends AdamFamily {
 
         public B amsgrad(boolean amsgrad) {
             this.amsgrad = amsgrad;
+            return self();
+        }
+
+        /**
+         * Whether to use the single-pass update (default true; PyTorch 2's {@code fused=True}). Both paths give
+         * the same bits; false runs the composite of tensor ops, the reference.
+         */
+        public B fused(boolean fused) {
+            this.fused = fused;
             return self();
         }
     }

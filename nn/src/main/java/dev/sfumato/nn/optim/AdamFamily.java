@@ -1,15 +1,15 @@
 package dev.sfumato.nn.optim;
 
-import dev.sfumato.autograd.Variable;
+import dev.sfumato.tensor.Parallel;
 import dev.sfumato.tensor.Tensor;
 import dev.sfumato.tensor.kernels.Kernels;
 
-import java.util.List;
 
 /** The update shared by {@link Adam} and {@link AdamW}; they differ in how weight decay enters. */
 abstract class AdamFamily extends Optimizer {
 
     private final boolean decoupled;
+    private final boolean fused;
 
     AdamFamily(String name, Adam.Options<?> b, boolean decoupled) {
         super(name, b.params, b.lr);
@@ -24,11 +24,12 @@ abstract class AdamFamily extends Optimizer {
         defineGroup("weight_decay", b.weightDecay);
         defineGroup("amsgrad", b.amsgrad ? 1 : 0);
         this.decoupled = decoupled;
+        this.fused = b.fused;
     }
 
     @Override
     protected void update(int index, Tensor param, Tensor grad) {
-        if (!Kernels.REFERENCE_ONLY && param.isContiguous() && grad.isContiguous()) {
+        if (fused && !Kernels.REFERENCE_ONLY && param.isContiguous() && grad.isContiguous()) {
             updateFused(index, param, grad);
         } else {
             updateComposite(index, param, grad);
@@ -83,10 +84,17 @@ abstract class AdamFamily extends Optimizer {
         param.addcdivInPlace(m, denom, s.negStepSize);
     }
 
+    /** Elements per parallel task of the fused pass: a fixed split, so results do not depend on threads. */
+    private static final int GRAIN = 1 << 15;
+
     /**
      * One pass over the elements doing {@link #updateComposite}'s float operations in its order: the
      * {@code add_} with alpha and {@code addcmul_} kernels round as {@code fma}, {@code addcdiv_} as
-     * {@code p + (value * m) / denom}. Pays by reading each tensor once instead of once per op.
+     * {@code p + (value * m) / denom}. The point is memory traffic: p, g, m and v are read once, where the
+     * composite makes about eight passes and allocates three temporaries. AdamBenchmark (benchmarks module)
+     * measures both; no speed is claimed yet, because its first run, on a shared 2-core machine under load
+     * 11, gave error bars larger than the scores. Elements are independent, so the pass is split into fixed chunks of
+     * {@link #GRAIN} run on the shared pool; AdamFusedTest pins it to the composite bit for bit.
      */
     void updateFused(int index, Tensor param, Tensor grad) {
         Tensor mT = stateTensor(index, "exp_avg", param);
@@ -103,32 +111,39 @@ abstract class AdamFamily extends Optimizer {
         int pOff = param.offset();
         int gOff = grad.offset();
         int n = param.numel();
-        for (int i = 0; i < n; i++) {
+        Parallel.forRange(Parallel.taskCount(n, GRAIN), (t0, t1) ->
+                fusedRange(s, decoupled, p, pOff, g, gOff, m, v, vMax, t0 * GRAIN, (int) Math.min(n, (long) t1 * GRAIN)));
+        param.markModified();
+        mT.markModified();
+        vT.markModified();
+        if (amsgrad) {
+            vMaxT.markModified();
+        }
+    }
+
+    /** Elements {@code [from, to)} of the fused update; m, v and vMax are contiguous from offset 0. */
+    private static void fusedRange(Scalars s, boolean decoupled, float[] p, int pOff, float[] g, int gOff,
+                                   float[] m, float[] v, float[] vMax, int from, int to) {
+        for (int i = from; i < to; i++) {
             float pi = p[pOff + i];
             float gi = g[gOff + i];
             if (s.l2 != 0) {
-                gi = Math.fma(s.l2, pi, gi);
+                gi = Math.fma(s.l2, pi, gi);                          // g + weight_decay * p
             }
             if (decoupled) {
-                pi = pi * s.decay;
+                pi = pi * s.decay;                                    // p * (1 - lr * weight_decay)
             }
             float mi = Math.fma(s.oneMinusBeta1, gi, m[i] * s.beta1);
             float vi = Math.fma(s.oneMinusBeta2 * gi, gi, v[i] * s.beta2);
             m[i] = mi;
             v[i] = vi;
             float second = vi;
-            if (amsgrad) {
+            if (vMax != null) {
                 second = Math.max(vMax[i], vi);
                 vMax[i] = second;
             }
             float denom = (float) Math.sqrt(second) / s.bc2Sqrt + s.eps;
             p[pOff + i] = pi + s.negStepSize * mi / denom;
-        }
-        param.markModified();
-        mT.markModified();
-        vT.markModified();
-        if (amsgrad) {
-            vMaxT.markModified();
         }
     }
 }

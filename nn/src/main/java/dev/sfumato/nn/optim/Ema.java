@@ -5,6 +5,8 @@ import dev.sfumato.nn.Module;
 import dev.sfumato.nn.Parameter;
 import dev.sfumato.tensor.Tensor;
 
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -103,7 +105,7 @@ public final class Ema {
 
     /** The averaged weights and copied buffers, with the model's state-dict keys: the live shadow tensors. */
     public Map<String, Tensor> stateDict() {
-        return java.util.Collections.unmodifiableMap(shadow);
+        return Collections.unmodifiableMap(shadow);
     }
 
     /** Copies {@code state} (keys and shapes as the model's) into the shadow. */
@@ -114,9 +116,9 @@ public final class Ema {
         }
         for (Map.Entry<String, Tensor> e : shadow.entrySet()) {
             Tensor src = state.get(e.getKey());
-            if (!java.util.Arrays.equals(src.shape(), e.getValue().shape())) {
+            if (!Arrays.equals(src.shape(), e.getValue().shape())) {
                 throw new IllegalArgumentException("Ema.loadStateDict: '" + e.getKey() + "' has shape "
-                        + java.util.Arrays.toString(src.shape()) + ", the model's is " + java.util.Arrays.toString(e.getValue().shape()));
+                        + Arrays.toString(src.shape()) + ", the model's is " + Arrays.toString(e.getValue().shape()));
             }
         }
         for (Map.Entry<String, Tensor> e : shadow.entrySet()) {

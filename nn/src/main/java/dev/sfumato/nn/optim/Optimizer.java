@@ -200,9 +200,10 @@ public abstract class Optimizer {
                 int index = parseIndex(key, dot < 0 ? "" : rest.substring(0, dot));
                 String stateName = rest.substring(dot + 1);
                 Tensor t = e.getValue();
-                if (!stateName.equals("step") && !Arrays.equals(t.shape(), params.get(index).shape())) {
+                if (stateName.equals("step") ? t.dim() != 0 : !Arrays.equals(t.shape(), params.get(index).shape())) {
                     throw new IllegalArgumentException("loadStateDict: '" + key + "' has shape " + Shape.str(t.shape())
-                            + " but parameter " + index + " has shape " + Shape.str(params.get(index).shape()));
+                            + " but " + (stateName.equals("step") ? "a step count is a scalar"
+                            : "parameter " + index + " has shape " + Shape.str(params.get(index).shape())));
                 }
                 newState.get(index).put(stateName, t.clone());
             } else {

@@ -1,6 +1,7 @@
 package dev.sfumato.nn.optim;
 
 import dev.sfumato.autograd.Variable;
+import dev.sfumato.tensor.Generator;
 import dev.sfumato.tensor.Tensor;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -46,6 +47,34 @@ class AdamFusedTest {
         }
         for (String key : composite.stateDict().keySet()) {
             assertArrayEquals(composite.stateDict().get(key).toArray(), fused.stateDict().get(key).toArray(), key);
+        }
+    }
+
+    /** A non-contiguous parameter (a transposed view) takes the composite path and gets the same bits. */
+    @Property(tries = 10)
+    void transposedParameterMatchesContiguous(@ForAll long seed) {
+        Random rnd = new Random(seed);
+        int rows = 1 + rnd.nextInt(6);
+        int cols = 1 + rnd.nextInt(6);
+        float[] init = new float[rows * cols];
+        for (int i = 0; i < init.length; i++) {
+            init[i] = (float) rnd.nextGaussian();
+        }
+        Tensor contiguous = Tensor.fromArray(init, rows, cols);
+        Tensor transposed = contiguous.t().contiguous().t();            // same values, column-major storage
+        Variable pc = Variable.param(contiguous);
+        Variable pt = Variable.param(transposed);
+        AdamW a = AdamW.builder(List.of(pc)).lr(1e-2).amsgrad(true).build();
+        AdamW b = AdamW.builder(List.of(pt)).lr(1e-2).amsgrad(true).build();
+        for (int step = 0; step < 3; step++) {
+            Tensor g = Tensor.randn(new Generator(seed + step), rows, cols);
+            pc.zeroGrad();
+            pt.zeroGrad();
+            pc.mul(new Variable(g)).sum().backward();
+            pt.mul(new Variable(g)).sum().backward();
+            a.step();
+            b.step();
+            assertArrayEquals(pc.value().toArray(), pt.value().toArray(), "param after step " + (step + 1));
         }
     }
 }

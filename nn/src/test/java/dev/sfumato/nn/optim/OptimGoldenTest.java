@@ -123,6 +123,11 @@ class OptimGoldenTest {
     }
 
     @Test
+    void adamCompositePath() {
+        trajectory("adam", p -> Adam.builder(p).lr(0.01).fused(false).build());
+    }
+
+    @Test
     void adamWithL2WeightDecay() {
         trajectory("adam_wd", p -> Adam.builder(p).lr(0.01).weightDecay(0.1).build());
     }
@@ -140,6 +145,11 @@ class OptimGoldenTest {
     @Test
     void adamWAmsgrad() {
         trajectory("adamw_amsgrad", p -> AdamW.builder(p).lr(0.02).weightDecay(0.05).eps(1e-6).amsgrad(true).build());
+    }
+
+    @Test
+    void adamWAmsgradCompositePath() {
+        trajectory("adamw_amsgrad", p -> AdamW.builder(p).lr(0.02).weightDecay(0.05).eps(1e-6).amsgrad(true).fused(false).build());
     }
 
     @AfterAll

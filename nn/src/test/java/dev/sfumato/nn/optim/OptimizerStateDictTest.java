@@ -144,6 +144,10 @@ class OptimizerStateDictTest {
         String m = message(opt, badShape);
         assertTrue(m.contains("'state.0.exp_avg' has shape [3]") && m.contains("[5, 16]"), m);
 
+        Map<String, Tensor> vectorStep = new java.util.LinkedHashMap<>(good);
+        vectorStep.put("state.1.step", Tensor.of(3, 3));
+        assertTrue(message(opt, vectorStep).contains("a step count is a scalar"));
+
         Map<String, Tensor> missing = new java.util.LinkedHashMap<>(good);
         missing.remove("param_groups.0.eps");
         assertTrue(message(opt, missing).contains("needs hyperparameters"));
