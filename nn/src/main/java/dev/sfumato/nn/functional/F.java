@@ -129,4 +129,26 @@ public final class F {
     public static Variable sigmoid(Variable x) {
         return Activation.sigmoid(x);
     }
+
+    // Losses
+
+    /** {@link Losses#mseLoss(Variable, Tensor, Reduction)}. */
+    public static Variable mseLoss(Variable input, Tensor target, Reduction reduction) {
+        return Losses.mseLoss(input, target, reduction);
+    }
+
+    /** {@link Losses#l1Loss(Variable, Tensor, Reduction)}. */
+    public static Variable l1Loss(Variable input, Tensor target, Reduction reduction) {
+        return Losses.l1Loss(input, target, reduction);
+    }
+
+    /** {@link Losses#nllLoss(Variable, Tensor, Reduction)}. */
+    public static Variable nllLoss(Variable logProbs, Tensor target, Reduction reduction) {
+        return Losses.nllLoss(logProbs, target, reduction);
+    }
+
+    /** {@link Losses#crossEntropy(Variable, Tensor, double, Reduction)}. */
+    public static Variable crossEntropy(Variable logits, Tensor target, double labelSmoothing, Reduction reduction) {
+        return Losses.crossEntropy(logits, target, labelSmoothing, reduction);
+    }
 }
