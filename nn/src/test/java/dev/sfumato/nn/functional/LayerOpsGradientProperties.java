@@ -102,6 +102,12 @@ class LayerOpsGradientProperties {
                 d.normal(batch, l, dk), d.normal(kvBatch, s, dk), d.normal(kvBatch, s, dv));
     }
 
+    /** Regression: the seed whose normal draws made a near-degenerate GroupNorm group (see below). */
+    @net.jqwik.api.Example
+    void selfAttention2dInputRegression() {
+        selfAttention2dInput(-110);
+    }
+
     /** The U-Net block end to end in its input, with its random init (proj_out not zeroed). */
     @Property(tries = 10)
     void selfAttention2dInput(@ForAll long seed) {
@@ -109,6 +115,9 @@ class LayerOpsGradientProperties {
         int heads = d.between(1, 2);
         int c = heads * d.between(1, 2) * 2;
         SelfAttention2d block = SelfAttention2d.builder(c).heads(heads).groups(2).generator(new Generator(seed)).build();
-        check(v -> block.forward(v.get(0)), d.normal(d.between(1, 2), c, d.between(1, 3), d.between(1, 3)));
+        // The block starts with a GroupNorm, so its input must be well spread per group (Draw#alternating):
+        // with normal draws, seed -110 put two values 0.009 apart in a 2-element group, where central
+        // differences at the default step are meaningless (they agreed with backward only at h = 1e-4).
+        check(v -> block.forward(v.get(0)), d.alternating(d.between(1, 2), c, d.between(1, 3), d.between(1, 3)));
     }
 }
