@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
+import static dev.sfumato.tensor.kernels.ElementwiseKernelsTest.assertAgree;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -144,7 +145,10 @@ class ElementwiseTest {
         for (Tensor v : views(rnd)) {
             Tensor c = v.contiguous().clone();
             for (UnaryOp op : UnaryOp.values()) {
-                assertBitsEqual(Elementwise.unary("t", c, op).toArray(), Elementwise.unary("t", v, op).toArray());
+                // A transcendental's value may differ by an ulp between the SIMD body and the scalar tail of a
+                // span, and a view is cut into spans differently from its contiguous copy.
+                assertAgree(op.toString(), Elementwise.unary("t", c, op).toArray(), Elementwise.unary("t", v, op).toArray(),
+                        dev.sfumato.tensor.kernels.ElementwiseKernelsTest.ulps(op));
             }
             Tensor w = views(rnd)[rnd.nextInt(6)];
             for (BinaryOp op : BinaryOp.values()) {

@@ -11,7 +11,7 @@ import java.util.Locale;
  * Times {@link Gemm#sgemm} outside JMH, in the same way {@code scripts/gemm_vs_openblas.py} times numpy,
  * so {@code scripts/gemm-side-by-side.sh} can run the two alternately and compare like with like.
  *
- * <p>For each shape: warm up for about a second (so C2 compiles the kernels), then time {@code reps}
+ * <p>For each shape: warm up for at least 3 seconds (so C2 compiles the kernels), then time {@code reps}
  * repetitions, each long enough (at least 50 ms, several calls if needed) for the clock to be accurate.
  * Prints one TSV line per shape: shape, threads, median GFLOP/s, best GFLOP/s, all samples.
  *
@@ -56,14 +56,17 @@ public final class GemmRunner {
         float[] a = GemmShape.random(s.m() * s.k(), 1);
         float[] b = GemmShape.random(s.k() * s.n(), 2);
         float[] c = new float[s.m() * s.n()];
-        // Warm-up: at least 5 calls and about one second, so the kernels are compiled by C2, not only OSR.
+        // Warm-up: at least 10 calls and 3 seconds, so the kernels are compiled by C2, not only by C1 or
+        // on-stack replacement (Vector API code below C2 is 10-100x slower; on a busy machine C2 can take
+        // more than a second to get to it). The last call's time sizes the repetitions.
         long start = System.nanoTime();
-        int calls = 0;
-        while (calls < 5 || System.nanoTime() - start < 1_000_000_000L) {
+        long last = 0;
+        for (int calls = 0; calls < 10 || System.nanoTime() - start < 3_000_000_000L; calls++) {
+            long t0 = System.nanoTime();
             call(s, a, b, c);
-            calls++;
+            last = System.nanoTime() - t0;
         }
-        double secondsPerCall = (System.nanoTime() - start) / 1e9 / calls;
+        double secondsPerCall = last / 1e9;
         int inner = (int) Math.max(1, Math.ceil(0.05 / secondsPerCall));
         double[] gflops = new double[reps];
         for (int r = 0; r < reps; r++) {

@@ -28,7 +28,7 @@ public final class ElementwiseReference {
             case EXP -> (float) Math.exp(x);
             case LOG -> (float) Math.log(x);
             case SQRT -> (float) Math.sqrt(x);
-            case RSQRT -> (float) (1.0 / Math.sqrt(x));
+            case RSQRT -> 1f / (float) Math.sqrt(x); // rounded twice, as torch.rsqrt does
             case SQUARE -> x * x;
             case TANH -> (float) Math.tanh(x);
             case SIGMOID -> (float) sigmoid(x);

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Sfumato SGEMM next to OpenBLAS (through numpy) on the same shapes, run alternately (A B A B ...) so that
+# both see the same machine load. Prints a Markdown table: shape, threads, GFLOP/s median/best of each,
+# and the ratio of the medians (Sfumato / OpenBLAS).
+#
+# Usage: benchmarks/scripts/gemm-side-by-side.sh
+# Environment: ROUNDS (default 3), REPS per round (default 10), THREADS (default "1 2"),
+#              SHAPES (comma-separated, default: all shapes of GemmShape), PYTHON (default /usr/bin/python3).
+set -euo pipefail
+
+ROUNDS=${ROUNDS:-3}
+REPS=${REPS:-10}
+THREADS=${THREADS:-"1 2"}
+SHAPES=${SHAPES:-"128,256,512,1024,2048,64x576x25088,128x1152x6272,64x288x50176,576x64x25088 TN,64x25088x576 NT"}
+PYTHON=${PYTHON:-/usr/bin/python3}
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+jar="$root/benchmarks/target/benchmarks.jar"
+
+java_major() {
+    "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p'
+}
+
+# JDK 25: $JAVA_HOME if it is 25 or newer, else one installed under /usr/lib/jvm.
+java=""
+if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]] && (( $(java_major "$JAVA_HOME/bin/java") >= 25 )); then
+    java="$JAVA_HOME/bin/java"
+else
+    for d in /usr/lib/jvm/*25*; do
+        if [[ -x "$d/bin/java" ]] && (( $(java_major "$d/bin/java") >= 25 )); then
+            java="$d/bin/java"
+            break
+        fi
+    done
+fi
+if [[ -z "$java" ]]; then
+    echo "gemm-side-by-side.sh: no JDK 25 found (JAVA_HOME is '${JAVA_HOME:-}', nothing in /usr/lib/jvm/*25*)." >&2
+    echo "Install a JDK 25 (e.g. Temurin 25) or point JAVA_HOME at one." >&2
+    exit 1
+fi
+if ! "$PYTHON" -c "import numpy" 2>/dev/null; then
+    echo "gemm-side-by-side.sh: $PYTHON has no numpy; install python3-numpy (with libopenblas0)." >&2
+    exit 1
+fi
+
+# Build when the jar is missing or older than a source of the kernels or the benchmarks.
+if [[ ! -f "$jar" ]] || [[ -n "$(find "$root/core-tensor/src/main" "$root/benchmarks/src/main" -newer "$jar" -type f | head -1)" ]]; then
+    echo "building benchmarks.jar ..." >&2
+    (cd "$root" && mvn -B -q -pl benchmarks -am package -DskipTests) >&2
+fi
+
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+echo "java: $java ($("$java" -version 2>&1 | head -1)); python: $PYTHON; rounds=$ROUNDS reps=$REPS" >&2
+for t in $THREADS; do
+    for r in $(seq "$ROUNDS"); do
+        echo "threads=$t round $r/$ROUNDS: Sfumato ..." >&2
+        "$java" --add-modules=jdk.incubator.vector -cp "$jar" dev.sfumato.benchmarks.tensor.GemmRunner \
+            --threads "$t" --reps "$REPS" --shapes "$SHAPES" 2>/dev/null | tail -n +2 | sed 's/^/sfumato\t/' >> "$out/all.tsv"
+        echo "threads=$t round $r/$ROUNDS: OpenBLAS ..." >&2
+        OPENBLAS_NUM_THREADS=$t "$PYTHON" "$root/benchmarks/scripts/gemm_vs_openblas.py" \
+            --threads "$t" --reps "$REPS" --shapes "$SHAPES" | tail -n +2 | sed 's/^/openblas\t/' >> "$out/all.tsv"
+    done
+done
+
+# Median and best over all samples of all rounds.
+"$PYTHON" - "$out/all.tsv" "$SHAPES" "$THREADS" <<'PY'
+import statistics, sys
+rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1]) if line.strip()]
+shapes = [s.strip() for s in sys.argv[2].split(",")]
+threads = sys.argv[3].split()
+samples = {}
+for impl, shape, t, _median, _best, values in rows:
+    samples.setdefault((impl, shape, t), []).extend(float(v) for v in values.split(","))
+print("| shape | threads | Sfumato GFLOP/s median / best | OpenBLAS GFLOP/s median / best | ratio (median) | ratio (best) |")
+print("|---|---:|---:|---:|---:|---:|")
+for t in threads:
+    for shape in shapes:
+        s = samples.get(("sfumato", shape, t), [])
+        o = samples.get(("openblas", shape, t), [])
+        if not s or not o:
+            continue
+        sm, sb, om, ob = statistics.median(s), max(s), statistics.median(o), max(o)
+        print(f"| {shape} | {t} | {sm:.1f} / {sb:.1f} | {om:.1f} / {ob:.1f} | {sm / om:.2f} | {sb / ob:.2f} |")
+PY

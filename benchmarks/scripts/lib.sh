@@ -1,0 +1,36 @@
+# Shared helpers of the side-by-side scripts (sourced, not run).
+
+# Prints the path of a JDK 25 java: $JAVA25_HOME, $JAVA_HOME if it is a 25, else /usr/lib/jvm/*25*.
+find_java25() {
+    local c
+    for c in "${JAVA25_HOME:-}" "${JAVA_HOME:-}" /usr/lib/jvm/*25*; do
+        if [[ -n "$c" && -x "$c/bin/java" ]] && grep -q '^JAVA_VERSION="25' "$c/release" 2>/dev/null; then
+            echo "$c/bin/java"
+            return 0
+        fi
+    done
+    echo "no JDK 25 found (JAVA25_HOME='${JAVA25_HOME:-}', JAVA_HOME='${JAVA_HOME:-}', nothing in /usr/lib/jvm/*25*)." >&2
+    echo "Install a JDK 25 (e.g. apt-get install temurin-25-jdk) or export JAVA25_HOME." >&2
+    return 1
+}
+
+# Builds benchmarks/target/benchmarks.jar when it is missing or older than any main source.
+ensure_benchmarks_jar() {
+    local root=$1 jar=$1/benchmarks/target/benchmarks.jar
+    if [[ ! -f "$jar" ]] || [[ -n "$(find "$root"/*/src/main -newer "$jar" -type f | head -1)" ]]; then
+        echo "building benchmarks.jar ..." >&2
+        (cd "$root" && mvn -B -q -pl benchmarks -am package -DskipTests) >&2
+    fi
+}
+
+# Checks that the Python interpreter has the given modules.
+require_python_modules() {
+    local py=$1; shift
+    local m
+    for m in "$@"; do
+        if ! "$py" -c "import $m" 2>/dev/null; then
+            echo "$py cannot import $m: apt-get install python3-torch python3-numpy libopenblas0 (Debian)." >&2
+            return 1
+        fi
+    done
+}
