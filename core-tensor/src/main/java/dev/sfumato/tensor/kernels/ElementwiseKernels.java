@@ -14,14 +14,19 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Trick: one straight SIMD loop per op, selected by a switch outside the loop, so each loop body is
  * a handful of vector instructions with constant operators that C2 intrinsifies (a lanewise call with a
  * non-constant operator falls back to a scalar, allocating path). These ops do a few flops per 8-12 bytes
- * moved, so a plain streaming loop reaches memory bandwidth; nothing fancier pays. Each loop returns how
+ * moved, so a plain streaming loop reaches memory bandwidth; nothing fancier pays (JMH, 16M floats, one
+ * thread: add 0.86x and mul 0.91x of {@code System.arraycopy}'s GB/s; a comparison with a non-constant
+ * operator was 25x slower than its own loop; see {@code benchmarks/results/elementwise.md}). Each loop returns how
  * many elements it did; the tail (fewer than {@link Kernels#LANES}) goes to the reference.
  *
  * <p>Exact ops (arithmetic, comparisons, min/max, clamp, where, sqrt, rsqrt, the FMA composites) equal the
- * reference bit for bit. Transcendentals use the Vector API's EXP/LOG/TANH/SIN/COS (SVML on x86), which
- * are within a few ulp of {@code Math}; sigmoid, SiLU and GELU are evaluated in float from them, within a
- * few ulp of the reference's double evaluation (the tests state the tolerances). POW stays scalar:
- * no vector pow has {@link Math#pow}'s special cases.
+ * reference bit for bit. exp, log and tanh come from {@link VectorMath} (Cephes polynomials built from
+ * exactly specified operations, so C2 and the interpreter agree bit for bit), within 2 ulp of {@code Math};
+ * sigmoid, SiLU and GELU are evaluated in float from them, within a few ulp of the reference's double
+ * evaluation (the tests state the tolerances). These six finish with one masked vector instead of the
+ * reference, so an element's value never depends on where it sits in the span. sin, cos and POW stay
+ * scalar: the Vector API's SIN/COS are not consistent across JIT modes, and no vector pow has
+ * {@link Math#pow}'s special cases.
  */
 public final class ElementwiseKernels {
 
@@ -79,7 +84,12 @@ public final class ElementwiseKernels {
     private static int exp(float[] x, int xOff, float[] out, int outOff, int n) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
-            FloatVector.fromArray(F, x, xOff + i).lanewise(VectorOperators.EXP).intoArray(out, outOff + i);
+            VectorMath.exp(FloatVector.fromArray(F, x, xOff + i)).intoArray(out, outOff + i);
+        }
+        if (i < n) { // the tail as one masked vector: every element takes the same path, views included
+            VectorMask<Float> rest = F.indexInRange(i, n);
+            VectorMath.exp(FloatVector.fromArray(F, x, xOff + i, rest)).intoArray(out, outOff + i, rest);
+            i = n;
         }
         return i;
     }
@@ -87,7 +97,12 @@ public final class ElementwiseKernels {
     private static int log(float[] x, int xOff, float[] out, int outOff, int n) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
-            FloatVector.fromArray(F, x, xOff + i).lanewise(VectorOperators.LOG).intoArray(out, outOff + i);
+            VectorMath.log(FloatVector.fromArray(F, x, xOff + i)).intoArray(out, outOff + i);
+        }
+        if (i < n) { // the tail as one masked vector: every element takes the same path, views included
+            VectorMask<Float> rest = F.indexInRange(i, n);
+            VectorMath.log(FloatVector.fromArray(F, x, xOff + i, rest)).intoArray(out, outOff + i, rest);
+            i = n;
         }
         return i;
     }
@@ -121,7 +136,12 @@ public final class ElementwiseKernels {
     private static int tanh(float[] x, int xOff, float[] out, int outOff, int n) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
-            FloatVector.fromArray(F, x, xOff + i).lanewise(VectorOperators.TANH).intoArray(out, outOff + i);
+            VectorMath.tanh(FloatVector.fromArray(F, x, xOff + i)).intoArray(out, outOff + i);
+        }
+        if (i < n) { // the tail as one masked vector: every element takes the same path, views included
+            VectorMask<Float> rest = F.indexInRange(i, n);
+            VectorMath.tanh(FloatVector.fromArray(F, x, xOff + i, rest)).intoArray(out, outOff + i, rest);
+            i = n;
         }
         return i;
     }
@@ -131,8 +151,14 @@ public final class ElementwiseKernels {
         FloatVector one = FloatVector.broadcast(F, 1f);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
-            FloatVector e = FloatVector.fromArray(F, x, xOff + i).neg().lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, xOff + i).neg());
             one.div(one.add(e)).intoArray(out, outOff + i);
+        }
+        if (i < n) { // the tail as one masked vector: every element takes the same path, views included
+            VectorMask<Float> rest = F.indexInRange(i, n);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, xOff + i, rest).neg());
+            one.div(one.add(e)).intoArray(out, outOff + i, rest);
+            i = n;
         }
         return i;
     }
@@ -153,7 +179,13 @@ public final class ElementwiseKernels {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(F, x, xOff + i);
-            v.div(one.add(v.neg().lanewise(VectorOperators.EXP))).intoArray(out, outOff + i);
+            v.div(one.add(VectorMath.exp(v.neg()))).intoArray(out, outOff + i);
+        }
+        if (i < n) { // the tail as one masked vector: every element takes the same path, views included
+            VectorMask<Float> rest = F.indexInRange(i, n);
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i, rest);
+            v.div(one.add(VectorMath.exp(v.neg()))).intoArray(out, outOff + i, rest);
+            i = n;
         }
         return i;
     }
@@ -164,6 +196,7 @@ public final class ElementwiseKernels {
      * per element.
      */
     private static int gelu(float[] x, int xOff, float[] out, int outOff, int n) {
+        FloatVector zero = FloatVector.zero(F);
         FloatVector one = FloatVector.broadcast(F, 1f);
         FloatVector two = FloatVector.broadcast(F, 2f);
         int i = 0;
@@ -171,15 +204,15 @@ public final class ElementwiseKernels {
             FloatVector v = FloatVector.fromArray(F, x, xOff + i);
             FloatVector z = v.abs().mul(0.70710677f);                 // |x| / sqrt 2
             FloatVector t = one.div(z.mul(0.5f).add(1f));
-            FloatVector p = t.mul(0.17087277f).add(-0.82215223f);
-            p = p.mul(t).add(1.48851587f);
-            p = p.mul(t).add(-1.13520398f);
-            p = p.mul(t).add(0.27886807f);
-            p = p.mul(t).add(-0.18628806f);
-            p = p.mul(t).add(0.09678418f);
-            p = p.mul(t).add(0.37409196f);
-            p = p.mul(t).add(1.00002368f);
-            p = p.mul(t).add(-1.26551223f);
+            FloatVector p = t.fma(FloatVector.broadcast(F, 0.17087277f), FloatVector.broadcast(F, -0.82215223f));
+            p = p.fma(t, FloatVector.broadcast(F, 1.48851587f));
+            p = p.fma(t, FloatVector.broadcast(F, -1.13520398f));
+            p = p.fma(t, FloatVector.broadcast(F, 0.27886807f));
+            p = p.fma(t, FloatVector.broadcast(F, -0.18628806f));
+            p = p.fma(t, FloatVector.broadcast(F, 0.09678418f));
+            p = p.fma(t, FloatVector.broadcast(F, 0.37409196f));
+            p = p.fma(t, FloatVector.broadcast(F, 1.00002368f));
+            p = p.fma(t, FloatVector.broadcast(F, -1.26551223f));
             // exp(p - z^2) with the exponent carried to ~2x float precision: z^2 = z2 + z2lo exactly (FMA),
             // p - z2 = e + c exactly (TwoSum), and exp(e + c - z2lo) ~ exp(e) * (1 + c - z2lo). Rounding
             // p - z^2 to float alone would cost z^2 ulp of relative accuracy (240 ulp at x = -11).
@@ -190,31 +223,63 @@ public final class ElementwiseKernels {
             FloatVector e = p.sub(z2);
             FloatVector bb = e.sub(p);
             FloatVector c = p.sub(e.sub(bb)).add(z2.neg().sub(bb));
-            FloatVector te = t.mul(e.lanewise(VectorOperators.EXP));
+            FloatVector te = t.mul(VectorMath.exp(e));
             FloatVector corr = c.sub(z2lo);
-            corr = corr.blend(0f, corr.test(VectorOperators.IS_NAN));   // x^2 overflowed: te is 0 or NaN anyway
+            // corr is NaN only when x^2 overflowed, where te is 0 or NaN anyway.
+            corr = corr.blend(zero, corr.compare(VectorOperators.NE, corr));
             FloatVector tail = te.fma(corr, te);                         // erfc(|x| / sqrt 2)
             // erfc(-x/sqrt 2) is tail for x <= 0 and 2 - tail for x > 0.
             FloatVector erfc = tail.blend(two.sub(tail), v.compare(VectorOperators.GT, 0f));
             v.mul(0.5f).mul(erfc).intoArray(out, outOff + i);
         }
+        if (i < n) { // the tail as one masked vector: every element takes the same path, views included
+            VectorMask<Float> rest = F.indexInRange(i, n);
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i, rest);
+            FloatVector z = v.abs().mul(0.70710677f);                 // |x| / sqrt 2
+            FloatVector t = one.div(z.mul(0.5f).add(1f));
+            FloatVector p = t.fma(FloatVector.broadcast(F, 0.17087277f), FloatVector.broadcast(F, -0.82215223f));
+            p = p.fma(t, FloatVector.broadcast(F, 1.48851587f));
+            p = p.fma(t, FloatVector.broadcast(F, -1.13520398f));
+            p = p.fma(t, FloatVector.broadcast(F, 0.27886807f));
+            p = p.fma(t, FloatVector.broadcast(F, -0.18628806f));
+            p = p.fma(t, FloatVector.broadcast(F, 0.09678418f));
+            p = p.fma(t, FloatVector.broadcast(F, 0.37409196f));
+            p = p.fma(t, FloatVector.broadcast(F, 1.00002368f));
+            p = p.fma(t, FloatVector.broadcast(F, -1.26551223f));
+            // exp(p - z^2) with the exponent carried to ~2x float precision: z^2 = z2 + z2lo exactly (FMA),
+            // p - z2 = e + c exactly (TwoSum), and exp(e + c - z2lo) ~ exp(e) * (1 + c - z2lo). Rounding
+            // p - z^2 to float alone would cost z^2 ulp of relative accuracy (240 ulp at x = -11).
+            // z^2 = x^2 / 2 comes from x, not from the rounded z, whose own rounding would cost z^2 ulp too.
+            FloatVector x2 = v.mul(v);
+            FloatVector z2 = x2.mul(0.5f);
+            FloatVector z2lo = v.fma(v, x2.neg()).mul(0.5f);
+            FloatVector e = p.sub(z2);
+            FloatVector bb = e.sub(p);
+            FloatVector c = p.sub(e.sub(bb)).add(z2.neg().sub(bb));
+            FloatVector te = t.mul(VectorMath.exp(e));
+            FloatVector corr = c.sub(z2lo);
+            // corr is NaN only when x^2 overflowed, where te is 0 or NaN anyway.
+            corr = corr.blend(zero, corr.compare(VectorOperators.NE, corr));
+            FloatVector tail = te.fma(corr, te);                         // erfc(|x| / sqrt 2)
+            // erfc(-x/sqrt 2) is tail for x <= 0 and 2 - tail for x > 0.
+            FloatVector erfc = tail.blend(two.sub(tail), v.compare(VectorOperators.GT, 0f));
+            v.mul(0.5f).mul(erfc).intoArray(out, outOff + i, rest);
+            i = n;
+        }
         return i;
     }
 
+    /**
+     * sin and cos have no vector path: {@code VectorOperators.SIN/COS} give different bits in C2 than in
+     * the interpreter (see {@link VectorMath}), and nothing hot needs them. Returning 0 leaves every element
+     * to the scalar loop, which uses {@link Math}, consistent in every execution mode.
+     */
     private static int sin(float[] x, int xOff, float[] out, int outOff, int n) {
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += L) {
-            FloatVector.fromArray(F, x, xOff + i).lanewise(VectorOperators.SIN).intoArray(out, outOff + i);
-        }
-        return i;
+        return 0;
     }
 
     private static int cos(float[] x, int xOff, float[] out, int outOff, int n) {
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += L) {
-            FloatVector.fromArray(F, x, xOff + i).lanewise(VectorOperators.COS).intoArray(out, outOff + i);
-        }
-        return i;
+        return 0;
     }
 
     private static int sign(float[] x, int xOff, float[] out, int outOff, int n) {
@@ -247,12 +312,12 @@ public final class ElementwiseKernels {
             case DIV -> div(a, aOff, b, bOff, out, outOff, n);
             case MAXIMUM -> maximum(a, aOff, b, bOff, out, outOff, n);
             case MINIMUM -> minimum(a, aOff, b, bOff, out, outOff, n);
-            case EQ -> compare(VectorOperators.EQ, a, aOff, b, bOff, out, outOff, n);
-            case NE -> compare(VectorOperators.NE, a, aOff, b, bOff, out, outOff, n);
-            case LT -> compare(VectorOperators.LT, a, aOff, b, bOff, out, outOff, n);
-            case LE -> compare(VectorOperators.LE, a, aOff, b, bOff, out, outOff, n);
-            case GT -> compare(VectorOperators.GT, a, aOff, b, bOff, out, outOff, n);
-            case GE -> compare(VectorOperators.GE, a, aOff, b, bOff, out, outOff, n);
+            case EQ -> eq(a, aOff, b, bOff, out, outOff, n);
+            case NE -> ne(a, aOff, b, bOff, out, outOff, n);
+            case LT -> lt(a, aOff, b, bOff, out, outOff, n);
+            case LE -> le(a, aOff, b, bOff, out, outOff, n);
+            case GT -> gt(a, aOff, b, bOff, out, outOff, n);
+            case GE -> ge(a, aOff, b, bOff, out, outOff, n);
             case POW -> 0; // scalar: Math.pow semantics
         };
         ElementwiseReference.binary(op, a, aOff + done, b, bOff + done, out, outOff + done, n - done);
@@ -307,23 +372,6 @@ public final class ElementwiseKernels {
         return i;
     }
 
-    /**
-     * Comparisons as 1/0. The operator is a parameter here, but every call site passes a constant and
-     * the method is small, so C2 inlines it per case and intrinsifies the compare (checked with JMH:
-     * same speed as add).
-     */
-    private static int compare(VectorOperators.Comparison cmp, float[] a, int aOff, float[] b, int bOff,
-                               float[] out, int outOff, int n) {
-        FloatVector zero = FloatVector.zero(F);
-        FloatVector one = FloatVector.broadcast(F, 1f);
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += L) {
-            VectorMask<Float> m = FloatVector.fromArray(F, a, aOff + i).compare(cmp, FloatVector.fromArray(F, b, bOff + i));
-            zero.blend(one, m).intoArray(out, outOff + i);
-        }
-        return i;
-    }
-
     /** {@code out[i] = a[i] op s}. */
     public static void binaryScalar(BinaryOp op, float[] a, int aOff, float s, float[] out, int outOff, int n) {
         if (Kernels.REFERENCE_ONLY) {
@@ -337,12 +385,12 @@ public final class ElementwiseKernels {
             case DIV -> divScalar(a, aOff, s, out, outOff, n);
             case MAXIMUM -> clampLoop(a, aOff, s, Float.POSITIVE_INFINITY, out, outOff, n);
             case MINIMUM -> clampLoop(a, aOff, Float.NEGATIVE_INFINITY, s, out, outOff, n);
-            case EQ -> compareScalar(VectorOperators.EQ, a, aOff, s, out, outOff, n);
-            case NE -> compareScalar(VectorOperators.NE, a, aOff, s, out, outOff, n);
-            case LT -> compareScalar(VectorOperators.LT, a, aOff, s, out, outOff, n);
-            case LE -> compareScalar(VectorOperators.LE, a, aOff, s, out, outOff, n);
-            case GT -> compareScalar(VectorOperators.GT, a, aOff, s, out, outOff, n);
-            case GE -> compareScalar(VectorOperators.GE, a, aOff, s, out, outOff, n);
+            case EQ -> eqScalar(a, aOff, s, out, outOff, n);
+            case NE -> neScalar(a, aOff, s, out, outOff, n);
+            case LT -> ltScalar(a, aOff, s, out, outOff, n);
+            case LE -> leScalar(a, aOff, s, out, outOff, n);
+            case GT -> gtScalar(a, aOff, s, out, outOff, n);
+            case GE -> geScalar(a, aOff, s, out, outOff, n);
             case POW -> s == 2f ? square(a, aOff, out, outOff, n) : 0; // the reference's pow(x, 2) is x * x
         };
         ElementwiseReference.binaryScalar(op, a, aOff + done, s, out, outOff + done, n - done);
@@ -380,13 +428,143 @@ public final class ElementwiseKernels {
         return i;
     }
 
-    private static int compareScalar(VectorOperators.Comparison cmp, float[] a, int aOff, float s,
-                                     float[] out, int outOff, int n) {
+    // Comparisons as 1/0: one loop per comparison, since a Comparison passed as a parameter is not a
+    // constant to C2 and the compare then falls back to a scalar, allocating path (25x slower, measured).
+
+    private static int eq(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
         FloatVector zero = FloatVector.zero(F);
         FloatVector one = FloatVector.broadcast(F, 1f);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
-            zero.blend(one, FloatVector.fromArray(F, a, aOff + i).compare(cmp, s)).intoArray(out, outOff + i);
+            FloatVector va = FloatVector.fromArray(F, a, aOff + i);
+            VectorMask<Float> m = va.compare(VectorOperators.EQ, FloatVector.fromArray(F, b, bOff + i));
+            zero.blend(one, m).intoArray(out, outOff + i);
+        }
+        return i;
+    }
+
+    private static int ne(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector va = FloatVector.fromArray(F, a, aOff + i);
+            VectorMask<Float> m = va.compare(VectorOperators.NE, FloatVector.fromArray(F, b, bOff + i));
+            zero.blend(one, m).intoArray(out, outOff + i);
+        }
+        return i;
+    }
+
+    private static int lt(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector va = FloatVector.fromArray(F, a, aOff + i);
+            VectorMask<Float> m = va.compare(VectorOperators.LT, FloatVector.fromArray(F, b, bOff + i));
+            zero.blend(one, m).intoArray(out, outOff + i);
+        }
+        return i;
+    }
+
+    private static int le(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector va = FloatVector.fromArray(F, a, aOff + i);
+            VectorMask<Float> m = va.compare(VectorOperators.LE, FloatVector.fromArray(F, b, bOff + i));
+            zero.blend(one, m).intoArray(out, outOff + i);
+        }
+        return i;
+    }
+
+    private static int gt(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector va = FloatVector.fromArray(F, a, aOff + i);
+            VectorMask<Float> m = va.compare(VectorOperators.GT, FloatVector.fromArray(F, b, bOff + i));
+            zero.blend(one, m).intoArray(out, outOff + i);
+        }
+        return i;
+    }
+
+    private static int ge(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector va = FloatVector.fromArray(F, a, aOff + i);
+            VectorMask<Float> m = va.compare(VectorOperators.GE, FloatVector.fromArray(F, b, bOff + i));
+            zero.blend(one, m).intoArray(out, outOff + i);
+        }
+        return i;
+    }
+
+    private static int eqScalar(float[] a, int aOff, float s, float[] out, int outOff, int n) {
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            VectorMask<Float> m = FloatVector.fromArray(F, a, aOff + i).compare(VectorOperators.EQ, s);
+            zero.blend(one, m).intoArray(out, outOff + i);
+        }
+        return i;
+    }
+
+    private static int neScalar(float[] a, int aOff, float s, float[] out, int outOff, int n) {
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            VectorMask<Float> m = FloatVector.fromArray(F, a, aOff + i).compare(VectorOperators.NE, s);
+            zero.blend(one, m).intoArray(out, outOff + i);
+        }
+        return i;
+    }
+
+    private static int ltScalar(float[] a, int aOff, float s, float[] out, int outOff, int n) {
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            VectorMask<Float> m = FloatVector.fromArray(F, a, aOff + i).compare(VectorOperators.LT, s);
+            zero.blend(one, m).intoArray(out, outOff + i);
+        }
+        return i;
+    }
+
+    private static int leScalar(float[] a, int aOff, float s, float[] out, int outOff, int n) {
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            VectorMask<Float> m = FloatVector.fromArray(F, a, aOff + i).compare(VectorOperators.LE, s);
+            zero.blend(one, m).intoArray(out, outOff + i);
+        }
+        return i;
+    }
+
+    private static int gtScalar(float[] a, int aOff, float s, float[] out, int outOff, int n) {
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            VectorMask<Float> m = FloatVector.fromArray(F, a, aOff + i).compare(VectorOperators.GT, s);
+            zero.blend(one, m).intoArray(out, outOff + i);
+        }
+        return i;
+    }
+
+    private static int geScalar(float[] a, int aOff, float s, float[] out, int outOff, int n) {
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            VectorMask<Float> m = FloatVector.fromArray(F, a, aOff + i).compare(VectorOperators.GE, s);
+            zero.blend(one, m).intoArray(out, outOff + i);
         }
         return i;
     }
@@ -468,7 +646,8 @@ public final class ElementwiseKernels {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             VectorMask<Float> m = FloatVector.fromArray(F, c, cOff + i).compare(VectorOperators.NE, 0f);
-            FloatVector.fromArray(F, b, bOff + i).blend(FloatVector.fromArray(F, a, aOff + i), m).intoArray(out, outOff + i);
+            FloatVector picked = FloatVector.fromArray(F, b, bOff + i).blend(FloatVector.fromArray(F, a, aOff + i), m);
+            picked.intoArray(out, outOff + i);
         }
         ElementwiseReference.where(c, cOff + i, a, aOff + i, b, bOff + i, out, outOff + i, n - i);
     }
@@ -515,7 +694,8 @@ public final class ElementwiseKernels {
         }
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
-            FloatVector q = FloatVector.fromArray(F, t1, t1Off + i).mul(value).div(FloatVector.fromArray(F, t2, t2Off + i));
+            FloatVector q = FloatVector.fromArray(F, t1, t1Off + i).mul(value)
+                    .div(FloatVector.fromArray(F, t2, t2Off + i));
             FloatVector.fromArray(F, y, yOff + i).add(q).intoArray(y, yOff + i);
         }
         ElementwiseReference.addcdiv(y, yOff + i, t1, t1Off + i, t2, t2Off + i, value, n - i);

@@ -37,7 +37,7 @@ public final class BundledDataset {
         String labels = SUBSET_RESOURCE + "train-labels-idx1-ubyte.gz";
         try {
             return IdxDataset.fromLabeledImages(Idx.readImagesAndLabels(resource(images), resource(labels)),
-                    IdxDataset.Split.TRAIN);
+                    IdxDataset.Split.TRAIN, IdxDataset.FASHION_MNIST_CLASSES);
         } catch (IOException e) {
             throw new UncheckedIOException("the bundled Fashion-MNIST subset could not be read from the jar", e);
         }

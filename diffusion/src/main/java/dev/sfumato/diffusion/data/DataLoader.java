@@ -149,7 +149,10 @@ public final class DataLoader {
         return new State(seed, epoch, index);
     }
 
-    /** Continues from {@code state}, which {@link #state()} returned on a loader with the same dataset. */
+    /**
+     * Continues from {@code state}, which {@link #state()} returned on a loader over the same dataset; the
+     * state's seed replaces this loader's. The index counts samples, not batches.
+     */
     public void restore(State state) {
         if (state.epoch() < 0 || state.index() < 0 || state.index() >= dataset.size()) {
             throw new IllegalArgumentException("DataLoader state " + state + " is not a position in a dataset of "

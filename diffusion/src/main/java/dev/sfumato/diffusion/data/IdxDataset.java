@@ -51,18 +51,34 @@ public final class IdxDataset extends InMemoryDataset {
         return split;
     }
 
-    /** The given split of the dataset in {@code dir}. Class names are Fashion-MNIST's when there are 10. */
+    /**
+     * The given split of the dataset in {@code dir}, with classes named "0", "1", ... (the IDX files do not
+     * say whether they hold digits or clothes; see {@link #loadFashionMnist}).
+     */
     public static IdxDataset load(Path dir, Split split) throws IOException {
+        return load(dir, split, null);
+    }
+
+    /** As {@link #load}, with Fashion-MNIST's class names ({@link #FASHION_MNIST_CLASSES}). */
+    public static IdxDataset loadFashionMnist(Path dir, Split split) throws IOException {
+        return load(dir, split, FASHION_MNIST_CLASSES);
+    }
+
+    private static IdxDataset load(Path dir, Split split, List<String> classNames) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new NoSuchFileException(dir.toString(), null, "no such directory; " + howToGetData());
         }
         Path images = find(dir, split.prefix + "-images-idx3-ubyte");
         Path labels = find(dir, split.prefix + "-labels-idx1-ubyte");
-        return fromLabeledImages(Idx.readImagesAndLabels(images, labels), split);
+        return fromLabeledImages(Idx.readImagesAndLabels(images, labels), split, classNames);
     }
 
-    /** Wraps what {@link Idx#readImagesAndLabels} returned: [N, 1, H, W] in [0, 1] and labels [N]. */
-    static IdxDataset fromLabeledImages(LabeledImages data, Split split) {
+    /**
+     * Wraps what {@link Idx#readImagesAndLabels} returned: [N, 1, H, W] in [0, 1] and labels [N]. The
+     * classes are 0 .. max label, named by {@code classNames} (which must cover them) or, when null, by
+     * their numbers.
+     */
+    static IdxDataset fromLabeledImages(LabeledImages data, Split split, List<String> classNames) {
         int[] shape = data.images().shape(); // [N, 1, H, W]
         float[] pixels = data.images().toArray();
         for (int i = 0; i < pixels.length; i++) {
@@ -79,8 +95,16 @@ public final class IdxDataset extends InMemoryDataset {
             classes = Math.max(classes, labels[i] + 1);
         }
         List<String> names = new ArrayList<>();
-        for (int k = 0; k < classes; k++) {
-            names.add(classes == 10 ? FASHION_MNIST_CLASSES.get(k) : Integer.toString(k));
+        if (classNames != null) {
+            if (classes > classNames.size()) {
+                throw new IllegalArgumentException("labels go up to " + (classes - 1) + " but only "
+                        + classNames.size() + " class names are given");
+            }
+            names.addAll(classNames);
+        } else {
+            for (int k = 0; k < classes; k++) {
+                names.add(Integer.toString(k));
+            }
         }
         return new IdxDataset(pixels, shape[0], shape[2], shape[3], labels, names, split);
     }

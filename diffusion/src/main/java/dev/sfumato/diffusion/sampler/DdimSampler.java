@@ -14,8 +14,8 @@ import dev.sfumato.tensor.Tensor;
  * <p>Steps: S timesteps of the T training steps, by {@link TimestepSpacing}. The step from the i-th visited
  * timestep goes to the (i+1)-th, and the last one to ᾱ = 1 (the original DDIM code's {@code seq_next} with
  * ᾱ_{−1} = 1; diffusers' {@code set_alpha_to_one=True}). diffusers instead takes t − T // S as the previous
- * timestep, which is the next visited one only for {@code LEADING}; following the list keeps every spacing
- * consistent.
+ * timestep, which is the next visited one for {@code LEADING} (and {@code TRAILING} when S divides T) but
+ * not for {@code LINSPACE}, {@code QUAD} or uneven gaps; following the list keeps every spacing consistent.
  *
  * <p>Clipping (on by default, as {@code improved-diffusion}'s {@code ddim_sample} and diffusers'
  * {@code clip_sample=True}): x̂_0 is clipped to [−1, 1] and ε̂ is then re-derived from the clipped x̂_0

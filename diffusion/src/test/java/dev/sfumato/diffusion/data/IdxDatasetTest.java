@@ -59,6 +59,7 @@ class IdxDatasetTest {
         assertEquals(3, train.size());
         assertArrayEquals(new int[] {1, 2, 3}, train.imageShape());
         assertEquals(4, train.numClasses(), "labels 0, 3, 2: classes 0..3");
+        assertEquals(java.util.List.of("0", "1", "2", "3"), train.classNames());
         assertEquals(IdxDataset.Split.TRAIN, train.split());
         assertEquals(3, train.label(1));
         assertEquals(2, train.label(2));
@@ -95,7 +96,7 @@ class IdxDatasetTest {
     void realFashionMnistTestSetWhenInstalled() throws IOException {
         assumeTrue(Files.exists(IdxDataset.DEFAULT_DIR.resolve("t10k-images-idx3-ubyte.gz")),
                 "Fashion-MNIST not installed under " + IdxDataset.DEFAULT_DIR);
-        IdxDataset test = IdxDataset.load(IdxDataset.DEFAULT_DIR, IdxDataset.Split.TEST);
+        IdxDataset test = IdxDataset.loadFashionMnist(IdxDataset.DEFAULT_DIR, IdxDataset.Split.TEST);
         assertEquals(10000, test.size());
         assertEquals(10, test.numClasses());
         assertEquals("Ankle boot", test.classNames().get(test.label(0)), "the first test item");

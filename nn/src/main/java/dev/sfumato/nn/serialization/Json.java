@@ -16,10 +16,10 @@ import java.util.Map;
  *
  * <p>Errors: {@link JsonException} with the character offset and what was expected there.
  */
-final class Json {
+public final class Json {
 
     /** A syntax error; the message says where (character offset) and what was expected. */
-    static final class JsonException extends Exception {
+    public static final class JsonException extends Exception {
         JsonException(String message) {
             super(message);
         }
@@ -35,7 +35,7 @@ final class Json {
     }
 
     /** Parses one JSON value; only whitespace may follow it. */
-    static Object parse(String text) throws JsonException {
+    public static Object parse(String text) throws JsonException {
         Json p = new Json(text);
         p.skipWhitespace();
         Object value = p.value(0);
@@ -47,7 +47,7 @@ final class Json {
     }
 
     /** {@code s} as a JSON string literal, quotes included. */
-    static String quote(String s) {
+    public static String quote(String s) {
         StringBuilder b = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -1,0 +1,53 @@
+package dev.sfumato.diffusion.model;
+
+import dev.sfumato.autograd.Variable;
+import dev.sfumato.nn.Module;
+import dev.sfumato.nn.layers.Conv2d;
+import dev.sfumato.nn.layers.Dropout;
+import dev.sfumato.nn.layers.GroupNorm;
+import dev.sfumato.nn.layers.Linear;
+import dev.sfumato.nn.init.Init;
+import dev.sfumato.tensor.Generator;
+
+/**
+ * The residual block of the DDPM U-Net (Ho et al. 2020, {@code resnet_block}):
+ * <pre>
+ * h = conv3×3(SiLU(GroupNorm(x)))
+ * h = h + Linear(SiLU(temb))[:, :, None, None]
+ * h = conv3×3_zero(dropout(SiLU(GroupNorm(h))))
+ * return skip(x) + h            skip = 1×1 conv when the channel count changes, else identity
+ * </pre>
+ * The second conv starts at zero, so every block starts as the identity.
+ */
+public final class ResBlock extends Module {
+
+    public final GroupNorm norm1;
+    public final Conv2d conv1;
+    public final Linear tembProj;
+    public final GroupNorm norm2;
+    public final Dropout dropout;
+    public final Conv2d conv2;
+    public final Conv2d skip;
+
+    public ResBlock(int inChannels, int outChannels, int tembDim, double dropoutRate, Generator dropoutGenerator) {
+        this.norm1 = registerModule("norm1", new GroupNorm(UNet.groups(inChannels), inChannels));
+        this.conv1 = registerModule("conv1", Conv2d.builder(inChannels, outChannels, 3).padding(1).build());
+        this.tembProj = registerModule("temb_proj", new Linear(tembDim, outChannels));
+        this.norm2 = registerModule("norm2", new GroupNorm(UNet.groups(outChannels), outChannels));
+        this.dropout = registerModule("dropout", new Dropout(dropoutRate, dropoutGenerator));
+        this.conv2 = registerModule("conv2", Conv2d.builder(outChannels, outChannels, 3).padding(1).build());
+        this.skip = inChannels == outChannels ? null
+                : registerModule("skip", Conv2d.builder(inChannels, outChannels, 1).build());
+        Init.zeros(conv2.weight.value()); // init_scale=0 in the original code
+        Init.zeros(conv2.bias.value());
+    }
+
+    /** x [N, C_in, H, W], temb [N, tembDim] → [N, C_out, H, W]. */
+    public Variable forward(Variable x, Variable temb) {
+        Variable h = conv1.forward(norm1.forward(x).silu());                 // [N, C_out, H, W]
+        Variable t = tembProj.forward(temb.silu());                          // [N, C_out]
+        h = h.add(t.reshape(t.size(0), t.size(1), 1, 1));                   // broadcast over H, W
+        h = conv2.forward(dropout.forward(norm2.forward(h).silu()));         // [N, C_out, H, W]
+        return (skip == null ? x : skip.forward(x)).add(h);
+    }
+}

@@ -1,0 +1,158 @@
+package dev.sfumato.nn.functional;
+
+import dev.sfumato.autograd.Variable;
+import dev.sfumato.tensor.Tensor;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+
+import java.util.Arrays;
+
+import static dev.sfumato.nn.functional.Draw.check;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Gradient checks of group, layer and batch norm (train and eval), with and without the affine
+ * parameters, over random shapes; and the fused group norm against its composite twin. Inputs that are
+ * normalised come from {@link Draw#alternating}, which keeps every normalised set well spread.
+ */
+class NormalizationGradientProperties {
+
+    /** [N, C, *] with C a multiple of the group count and 0-2 spatial dims. */
+    private static int[] groupNormShape(Draw d, int groups) {
+        int[] shape = new int[2 + d.between(0, 2)];
+        shape[0] = d.between(1, 2);
+        shape[1] = groups * d.between(1, 3);
+        for (int i = 2; i < shape.length; i++) {
+            shape[i] = d.between(1, 3);
+        }
+        return shape;
+    }
+
+    @Property(tries = 40)
+    @GradientOf(nodes = Normalization.GroupNorm.class, functions = "Normalization.groupNorm")
+    void groupNormFused(@ForAll long seed) {
+        Draw d = new Draw(seed);
+        int groups = d.between(1, 3);
+        int[] shape = groupNormShape(d, groups);
+        double eps = 1e-5;
+        if (d.coin()) {
+            check(in -> Normalization.groupNorm(in.get(0), groups, in.get(1), in.get(2), eps),
+                    d.alternating(shape), d.normal(shape[1]), d.normal(shape[1]));
+        } else {
+            check(in -> Normalization.groupNorm(in.get(0), groups, null, null, eps), d.alternating(shape));
+        }
+    }
+
+    @Property(tries = 20)
+    @GradientOf(functions = "Normalization.groupNormComposite")
+    void groupNormComposite(@ForAll long seed) {
+        Draw d = new Draw(seed);
+        int groups = d.between(1, 3);
+        int[] shape = groupNormShape(d, groups);
+        check(in -> Normalization.groupNormComposite(in.get(0), groups, in.get(1), in.get(2), 1e-5),
+                d.alternating(shape), d.normal(shape[1]), d.normal(shape[1]));
+    }
+
+    /** Weight without bias (or the reverse) is legal; the fused op hands it to the composite. */
+    @Property(tries = 10)
+    @GradientOf(functions = "Normalization.groupNorm")
+    void groupNormWeightOnly(@ForAll long seed) {
+        Draw d = new Draw(seed);
+        int[] shape = groupNormShape(d, 1);
+        check(in -> Normalization.groupNorm(in.get(0), 1, in.get(1), null, 1e-5), d.alternating(shape), d.normal(shape[1]));
+    }
+
+    /** The fused primitive equals the composite in value and in every gradient, to rounding. */
+    @Property(tries = 60)
+    void groupNormFusedEqualsComposite(@ForAll long seed) {
+        Draw d = new Draw(seed);
+        int groups = d.between(1, 4);
+        int[] shape = groupNormShape(d, groups);
+        shape[0] = d.between(1, 4);
+        Tensor x = d.normal(shape).mul(3f).add(1f);
+        Tensor gamma = d.normal(shape[1]);
+        Tensor beta = d.normal(shape[1]);
+        Tensor dy = d.normal(shape);
+        Variable[] fused = {new Variable(x, true), new Variable(gamma, true), new Variable(beta, true)};
+        Variable[] comp = {new Variable(x, true), new Variable(gamma, true), new Variable(beta, true)};
+        Variable yf = Normalization.groupNorm(fused[0], groups, fused[1], fused[2], 1e-5);
+        Variable yc = Normalization.groupNormComposite(comp[0], groups, comp[1], comp[2], 1e-5);
+        assertNear(yc.value(), yf.value(), "forward " + Arrays.toString(shape));
+        yf.backward(dy);
+        yc.backward(dy);
+        String what = Arrays.toString(shape) + " groups " + groups;
+        // dx = rstd·(dy·γ − mean(dy·γ) − x̂·mean(dy·γ·x̂)) cancels (exactly, for groups of two elements), so
+        // its rounding is relative to its terms, of size max|dy|·max|γ|·max rstd, not to its value.
+        Tensor groupVar = x.reshape(shape[0], groups, -1).var(new int[] {2}, false, false);
+        double rstdMax = 1 / Math.sqrt(groupVar.min().item() + 1e-5);
+        double dxTerms = maxAbs(dy) * Math.max(1, maxAbs(gamma)) * rstdMax;
+        assertNear(comp[0].grad(), fused[0].grad(), dxTerms, "dx " + what);
+        assertNear(comp[1].grad(), fused[1].grad(), maxAbs(comp[1].grad()), "dgamma " + what);
+        assertNear(comp[2].grad(), fused[2].grad(), maxAbs(comp[2].grad()), "dbeta " + what);
+    }
+
+    private static double maxAbs(Tensor t) {
+        return t.abs().max().item();
+    }
+
+    private static void assertNear(Tensor expected, Tensor actual, String what) {
+        assertNear(expected, actual, maxAbs(expected), what);
+    }
+
+    /**
+     * Both are float32 results of short sums (the composite rounds at every step, the fused op sums in
+     * double): {@code |a − e| ≤ 1e-5·|e| + 2e-6·max(1, terms)}, terms the size of the summands.
+     */
+    private static void assertNear(Tensor expected, Tensor actual, double terms, String what) {
+        assertArrayEquals(expected.shape(), actual.shape(), what);
+        float[] e = expected.toArray();
+        float[] a = actual.toArray();
+        for (int i = 0; i < e.length; i++) {
+            assertTrue(Math.abs(e[i] - a[i]) <= 1e-5 * Math.abs(e[i]) + 2e-6 * Math.max(1, terms),
+                    what + " differs at " + i + ": composite " + e[i] + ", fused " + a[i]);
+        }
+    }
+
+    @Property(tries = 30)
+    @GradientOf(functions = "Normalization.layerNorm")
+    void layerNorm(@ForAll long seed) {
+        Draw d = new Draw(seed);
+        int k = d.between(1, 2);
+        int[] shape = new int[k + d.between(0, 2)];
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = d.between(1, 3);
+        }
+        shape[shape.length - 1] = d.between(2, 4);       // at least two elements to normalise
+        int[] normalized = Arrays.copyOfRange(shape, shape.length - k, shape.length);
+        if (d.coin()) {
+            check(in -> Normalization.layerNorm(in.get(0), normalized, in.get(1), in.get(2), 1e-5),
+                    d.alternating(shape), d.normal(normalized), d.normal(normalized));
+        } else {
+            check(in -> Normalization.layerNorm(in.get(0), normalized, null, null, 1e-5), d.alternating(shape));
+        }
+    }
+
+    @Property(tries = 30)
+    @GradientOf(functions = "Normalization.batchNorm")
+    void batchNormTraining(@ForAll long seed) {
+        Draw d = new Draw(seed);
+        int c = d.between(1, 3);
+        int[] shape = {d.between(1, 3), c, d.between(1, 3), d.between(2, 3)};
+        // Fresh running statistics per call: training updates them but never reads them.
+        check(in -> Normalization.batchNorm(in.get(0), Tensor.zeros(c), Tensor.ones(c), in.get(1), in.get(2),
+                true, 0.1, 1e-5), d.alternating(shape), d.normal(c), d.normal(c));
+    }
+
+    @Property(tries = 20)
+    @GradientOf(functions = "Normalization.batchNorm")
+    void batchNormEval(@ForAll long seed) {
+        Draw d = new Draw(seed);
+        int c = d.between(1, 3);
+        int[] shape = {d.between(1, 2), c, d.between(1, 3), d.between(1, 3)};
+        Tensor mean = d.normal(c);
+        Tensor var = d.normal(c).abs().add(0.5f);
+        check(in -> Normalization.batchNorm(in.get(0), mean, var, in.get(1), in.get(2), false, 0.1, 1e-5),
+                d.normal(shape), d.normal(c), d.normal(c));
+    }
+}
