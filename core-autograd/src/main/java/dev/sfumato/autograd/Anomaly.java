@@ -6,7 +6,7 @@ package dev.sfumato.autograd;
  * backward throws a {@link NonFiniteException} naming the op and that line.
  *
  * <pre>{@code
- * try (Anomaly ignored = Anomaly.detect()) {
+ * try (Anomaly _ = Anomaly.detect()) {
  *     loss.backward();   // NonFiniteException: log (created at Model.java:42) produced NaN/Inf in its gradient ...
  * }
  * }</pre>

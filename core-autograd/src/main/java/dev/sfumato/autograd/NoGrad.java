@@ -4,7 +4,7 @@ package dev.sfumato.autograd;
  * A scope in which nothing is recorded for backward, like {@code with torch.no_grad():}.
  *
  * <pre>{@code
- * try (NoGrad ignored = NoGrad.enter()) {
+ * try (NoGrad _ = NoGrad.enter()) {
  *     Variable y = model.forward(x);   // y.requiresGrad() == false, no graph kept alive
  * }
  * }</pre>

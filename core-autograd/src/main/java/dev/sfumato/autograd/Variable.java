@@ -38,6 +38,9 @@ import java.util.List;
  * write bumps the storage's version counter, so if a recorded op had saved that tensor, its backward
  * throws instead of computing a wrong gradient (see {@link SavedTensor}). The in-place methods on this
  * class apply PyTorch's rule: refused on a leaf that requires grad while recording, allowed otherwise.
+ *
+ * <p>Not final so that {@code nn}'s {@code Parameter} can extend it, as {@code torch.nn.Parameter}
+ * extends {@code Tensor}; subclasses are leaves and add no graph behaviour.
  */
 public class Variable {
 

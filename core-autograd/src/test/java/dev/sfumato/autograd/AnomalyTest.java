@@ -25,7 +25,7 @@ class AnomalyTest {
     @Test
     void forwardNaNNamesTheOpAndLine() {
         Variable x = Variable.param(Tensor.of(1f, -1f));
-        try (Anomaly ignored = Anomaly.detect()) {
+        try (Anomaly _ = Anomaly.detect()) {
             Variable y = x.mul(2f);
             int line = new Throwable().getStackTrace()[0].getLineNumber() + 1;
             Anomaly.NonFiniteException e = assertThrows(Anomaly.NonFiniteException.class, () -> y.sqrt());
@@ -39,7 +39,7 @@ class AnomalyTest {
         Variable x = Variable.param(Tensor.of(0f, 4f));
         Variable loss;
         int line;
-        try (Anomaly ignored = Anomaly.detect()) {
+        try (Anomaly _ = Anomaly.detect()) {
             line = new Throwable().getStackTrace()[0].getLineNumber() + 1;
             Variable y = x.sqrt();                     // sqrt(0) = 0 is fine; its derivative 1/(2*0) is not
             loss = y.sum();
@@ -51,8 +51,8 @@ class AnomalyTest {
 
     @Test
     void scopesNest() {
-        try (Anomaly outer = Anomaly.detect()) {
-            try (Anomaly inner = Anomaly.detect()) {
+        try (Anomaly _ = Anomaly.detect()) {
+            try (Anomaly _ = Anomaly.detect()) {
                 assertTrue(Anomaly.isEnabled());
             }
             assertTrue(Anomaly.isEnabled());

@@ -111,11 +111,11 @@ class EngineTest {
     @Test
     void noGradRecordsNothingAndNests() {
         Variable x = Variable.param(Tensor.of(1f, 2f));
-        try (NoGrad outer = NoGrad.enter()) {
+        try (NoGrad _ = NoGrad.enter()) {
             Variable y = x.mul(2f);
             assertFalse(y.requiresGrad());
             assertNull(y.gradFn());
-            try (NoGrad inner = NoGrad.enter()) {
+            try (NoGrad _ = NoGrad.enter()) {
                 assertFalse(NoGrad.isGradEnabled());
             }
             assertFalse(NoGrad.isGradEnabled(), "closing the inner scope must not re-enable recording");

@@ -27,7 +27,7 @@ class InPlaceTest {
         Variable w = Variable.param(Tensor.of(3f, 4f));
         Variable y;
         int line;
-        try (Anomaly ignored = Anomaly.detect()) {
+        try (Anomaly _ = Anomaly.detect()) {
             line = new Throwable().getStackTrace()[0].getLineNumber() + 1;
             y = x.mul(w);
         }
@@ -57,7 +57,7 @@ class InPlaceTest {
     void optimiserStyleUpdateInsideNoGrad() {
         Variable p = Variable.param(Tensor.of(1f, 2f));
         p.mul(p).sum().backward();            // grad = 2p = [2, 4]
-        try (NoGrad ignored = NoGrad.enter()) {
+        try (NoGrad _ = NoGrad.enter()) {
             p.addInPlace(p.grad(), -0.5f);    // p -= 0.5 * grad
         }
         assertArrayEquals(new float[] {0f, 0f}, p.value().toArray());

@@ -203,7 +203,7 @@ public final class GradCheck {
     private static double evalAt(Fn f, Tensor[] inputs, Tensor x, int[] idx, float value, float[] v) {
         x.set(value, idx);
         float[] out;
-        try (NoGrad ignored = NoGrad.enter()) {
+        try (NoGrad _ = NoGrad.enter()) {
             List<Variable> vars = new ArrayList<>(inputs.length);
             for (Tensor t : inputs) {
                 vars.add(new Variable(t));
