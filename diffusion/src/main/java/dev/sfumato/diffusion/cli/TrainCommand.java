@@ -142,7 +142,7 @@ final class TrainCommand implements Callable<Integer> {
         }, "sfumato-save-on-exit");
         Runtime.getRuntime().addShutdownHook(hook);
 
-        List<long[]> curveSteps = new ArrayList<>();
+        List<Long> curveSteps = new ArrayList<>();
         List<Double> curveLoss = new ArrayList<>();
         try (CsvLog log = resume != null ? CsvLog.openResuming(out.resolve("log.csv"), trainer.stepCount()) : CsvLog.open(out.resolve("log.csv"));
              ProgressBar bar = ProgressBar.create("train", total, trainer.stepCount())) {
@@ -162,7 +162,7 @@ final class TrainCommand implements Callable<Integer> {
                 if (r.step() % config.logEvery() == 0) {
                     double itPerS = (r.step() - stepsAtT0) / ((System.nanoTime() - t0) / 1e9);
                     log.append(r.step(), r.loss(), r.lr(), r.gradNorm(), itPerS);
-                    curveSteps.add(new long[] {r.step()});
+                    curveSteps.add(r.step());
                     curveLoss.add((double) r.loss());
                 }
                 if (config.sampleEvery() > 0 && r.step() % config.sampleEvery() == 0) {
@@ -191,10 +191,10 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void save(Trainer trainer, Path ckptDir, List<long[]> curveSteps, List<Double> curveLoss) throws IOException {
+    private void save(Trainer trainer, Path ckptDir, List<Long> curveSteps, List<Double> curveLoss) throws IOException {
         Path file = trainer.checkpoint().save(ckptDir, trainer.config().keepCheckpoints());
         if (curveSteps.size() > 1) {
-            long[] s = curveSteps.stream().mapToLong(a -> a[0]).toArray();
+            long[] s = curveSteps.stream().mapToLong(Long::longValue).toArray();
             double[] l = curveLoss.stream().mapToDouble(Double::doubleValue).toArray();
             LossCurve.of(s, l).title("training loss").logY(true).ema(0.98).writePng(out.resolve("loss.png"));
         }
