@@ -146,6 +146,8 @@ final class TrainCommand implements Callable<Integer> {
         List<Double> curveLoss = new ArrayList<>();
         try (CsvLog log = resume != null ? CsvLog.openResuming(out.resolve("log.csv"), trainer.stepCount()) : CsvLog.open(out.resolve("log.csv"));
              ProgressBar bar = ProgressBar.create("train", total, trainer.stepCount())) {
+            readCurve(log.file(), curveSteps, curveLoss); // a resumed run's curve starts at step 1, not at the resume
+
             long t0 = System.nanoTime();
             long stepsAtT0 = trainer.stepCount();
             while (trainer.stepCount() < total && !stopRequested) {
@@ -189,6 +191,17 @@ final class TrainCommand implements Callable<Integer> {
         }
         System.err.println("done: " + Checkpoint.latest(ckptDir));
         return 0;
+    }
+
+    /** The (step, loss) rows already in the CSV log, for the loss curve. */
+    private static void readCurve(Path csv, List<Long> steps, List<Double> losses) throws IOException {
+        for (String line : Files.readAllLines(csv)) {
+            String[] f = line.split(",");
+            if (f.length >= 2 && !f[0].equals("step")) {
+                steps.add(Long.parseLong(f[0]));
+                losses.add(Double.parseDouble(f[1]));
+            }
+        }
     }
 
     private void save(Trainer trainer, Path ckptDir, List<Long> curveSteps, List<Double> curveLoss) throws IOException {

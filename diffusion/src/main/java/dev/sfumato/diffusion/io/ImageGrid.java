@@ -135,10 +135,17 @@ public final class ImageGrid {
         return s;
     }
 
+    /**
+     * Writes a PNG atomically. The image stream is an explicit in-memory one: given a plain OutputStream,
+     * ImageIO makes a file-backed cache that registers a JVM shutdown hook, which throws when the write
+     * happens during shutdown (the checkpoint and loss curve that Ctrl-C saves).
+     */
     static void write(BufferedImage img, Path file) throws IOException {
         AtomicFiles.write(file, out -> {
-            if (!ImageIO.write(img, "png", out)) {
-                throw new IOException(file + ": no PNG writer in this JDK's ImageIO");
+            try (javax.imageio.stream.ImageOutputStream ios = new javax.imageio.stream.MemoryCacheImageOutputStream(out)) {
+                if (!ImageIO.write(img, "png", ios)) {
+                    throw new IOException(file + ": no PNG writer in this JDK's ImageIO");
+                }
             }
         });
     }
