@@ -22,8 +22,8 @@ import jdk.incubator.vector.FloatVector;
  *   <li>turns every transpose combination into the same unit-stride stream, so the micro-kernel never
  *       sees a transpose and backward passes get A^T·B and A·B^T without copies of their own;</li>
  *   <li>keeps a KC×NR sliver of B in L1, an MC×KC block of A in L2 and a KC×NC panel of B in L3, so each
- *       loaded float is reused many times (cache blocking); KC = 512 beat 128 by about 35% and 256 or
- *       384 by a little;</li>
+ *       loaded float is reused many times (cache blocking); KC = 512 beat 128 by about 35% in the
+ *       prototype, and 256 or 384 did not beat it here;</li>
  *   <li>zero-pads the edges, so the micro-kernel always computes a full tile.</li>
  * </ul>
  * The micro-kernel keeps a 4×16 tile of C in eight vector registers (register blocking); per step of k
