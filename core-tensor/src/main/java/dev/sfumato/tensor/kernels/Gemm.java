@@ -34,9 +34,10 @@ import jdk.incubator.vector.FloatVector;
  * merges into C: a store helper taking vectors was no longer inlined once the kernel grew, and the boxed
  * vectors made it 2-5× slower.
  *
- * <p>Speed (2 vCPU Zen 3, shared and loaded host; see benchmarks/results/gemm.md for the table against
- * OpenBLAS and {@code GemmBenchmark} for JMH): 55-70 GFLOP/s on one thread for square 512-1024 when the
- * host is quiet, about 75% of the FMA peak.
+ * <p>Speed on a 2 vCPU Zen 3 that other builds were loading (benchmarks/results/gemm.md has the table
+ * against OpenBLAS): best single repetitions reach 66-70 GFLOP/s on one thread for square 256-1024, about
+ * 75% of the FMA peak and level with OpenBLAS's best in the same run; medians are 0.6-0.9× OpenBLAS.
+ * JMH ({@code GemmBenchmark}, 2 forks, loaded host): 512³ 47.7 ± 27.8 GFLOP/s on one thread.
  *
  * <p>Threads: C is cut into a grid of tasks whose shape depends only on M, N and K, and K is cut into
  * blocks whose length depends only on K. Every element of C therefore sees the same sequence of
