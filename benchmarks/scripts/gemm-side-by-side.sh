@@ -16,6 +16,10 @@ REPS=${REPS:-10}
 THREADS=${THREADS:-"1 2"}
 SHAPES=${SHAPES:-"128,256,512,1024,2048,64x576x25088,128x1152x6272,64x288x50176,576x64x25088 TN,64x25088x576 NT"}
 PYTHON=${PYTHON:-/usr/bin/python3}
+if ! [[ "$ROUNDS" =~ ^[1-9][0-9]*$ && "$REPS" =~ ^[1-9][0-9]*$ ]]; then
+    echo "gemm-side-by-side.sh: ROUNDS and REPS must be positive integers (got '$ROUNDS', '$REPS')" >&2
+    exit 1
+fi
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 jar="$root/benchmarks/target/benchmarks.jar"
