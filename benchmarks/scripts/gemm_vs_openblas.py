@@ -45,13 +45,15 @@ def run(shape, reps):
         calls += 1
     per_call = (time.perf_counter() - start) / calls
     inner = max(1, int(-(-0.05 // per_call)))
-    samples = []
+    samples, cpu_samples = [], []
     for _ in range(reps):
+        cpu0 = time.process_time()
         t0 = time.perf_counter()
         for _ in range(inner):
             np.matmul(a, b, out=c)
         samples.append(flops * inner / (time.perf_counter() - t0) / 1e9)
-    return samples
+        cpu_samples.append(flops * inner / (time.process_time() - cpu0) / 1e9)
+    return samples, cpu_samples
 
 
 def blas_library():
@@ -72,11 +74,12 @@ def main():
     lib = blas_library()
     if "openblas" not in lib:
         print(f"warning: numpy is not using OpenBLAS ({lib}); install libopenblas0", file=sys.stderr)
-    print("shape\tthreads\tmedian_gflops\tbest_gflops\tsamples")
+    print("shape\tthreads\tmedian_gflops\tbest_gflops\tsamples\tcpu_samples")
     for shape in shapes:
-        samples = run(shape, args.reps)
+        samples, cpu_samples = run(shape, args.reps)
         print(f"{shape}\t{args.threads}\t{statistics.median(samples):.2f}\t{max(samples):.2f}\t"
-              + ",".join(f"{g:.2f}" for g in samples), flush=True)
+              + ",".join(f"{g:.2f}" for g in samples) + "\t" + ",".join(f"{g:.2f}" for g in cpu_samples),
+              flush=True)
 
 
 if __name__ == "__main__":

@@ -22,12 +22,22 @@ import jdk.incubator.vector.FloatVector;
  *   <li>turns every transpose combination into the same unit-stride stream, so the micro-kernel never
  *       sees a transpose and backward passes get A^T·B and A·B^T without copies of their own;</li>
  *   <li>keeps a KC×NR sliver of B in L1, an MC×KC block of A in L2 and a KC×NC panel of B in L3, so each
- *       loaded float is reused many times (cache blocking);</li>
- *   <li>zero-pads the edges, so the micro-kernel always computes a full tile; partial tiles are written
- *       back through a small scratch tile.</li>
+ *       loaded float is reused many times (cache blocking); KC = 512 beat 128 by about 35% in the
+ *       prototype, and 256 or 384 did not beat it here;</li>
+ *   <li>zero-pads the edges, so the micro-kernel always computes a full tile.</li>
  * </ul>
- * The micro-kernel keeps an MR×NR tile of C in registers (register blocking) and per step of k does
- * NR/LANES vector loads of B, MR broadcasts of A and MR·NR/LANES fused multiply-adds.
+ * The micro-kernel keeps a 4×16 tile of C in eight vector registers (register blocking); per step of k
+ * it loads two vectors of B, broadcasts four values of A and issues eight FMAs, written
+ * {@code a.fma(b, acc)} (17-20% faster than mul + add). Larger tiles (5×16, 6×16) spill an accumulator to
+ * the stack in every iteration on JDK 25 C2, and a hand-unrolled 4×16 keeps a range check in the loop;
+ * both were slower. The kernel writes its accumulators to a per-thread scratch tile that a separate loop
+ * merges into C: a store helper taking vectors was no longer inlined once the kernel grew, and the boxed
+ * vectors made it 2-5× slower.
+ *
+ * <p>Speed on a 2 vCPU Zen 3 that other builds were loading (benchmarks/results/gemm.md has the table
+ * against OpenBLAS): best single repetitions reach 66-70 GFLOP/s on one thread for square 256-1024, about
+ * 75% of the FMA peak and level with OpenBLAS's best in the same run; medians are 0.6-0.9× OpenBLAS.
+ * JMH ({@code GemmBenchmark}, 2 forks, loaded host): 512³ 47.7 ± 27.8 GFLOP/s on one thread.
  *
  * <p>Threads: C is cut into a grid of tasks whose shape depends only on M, N and K, and K is cut into
  * blocks whose length depends only on K. Every element of C therefore sees the same sequence of
@@ -283,41 +293,53 @@ public final class Gemm {
      */
     private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc,
                               float[] pb) {
+        if (transB) {
+            packBTransposed(b, bOff, ldb, pc, kc, jc, nc, pb);
+        } else {
+            packBRows(b, bOff, ldb, pc, kc, jc, nc, pb);
+        }
+    }
+
+    /**
+     * packB for B stored K×N. Row by row, so B is read as long unit-stride streams that the hardware
+     * prefetcher follows; sliver by sliver (NR floats from each of kc rows ldb apart) was latency-bound
+     * and made the conv shapes (ldb = 25088) 25-30% slower.
+     */
+    private static void packBRows(float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] pb) {
+        int full = nc - nc % NR;
+        int sliver = NR * kc;
+        for (int p = 0; p < kc; p++) {
+            int src = bOff + (pc + p) * ldb + jc;
+            int d = p * NR;
+            for (int jr = 0; jr < full; jr += NR, d += sliver) {
+                FloatVector.fromArray(F, b, src + jr).intoArray(pb, d);
+                FloatVector.fromArray(F, b, src + jr + LANES).intoArray(pb, d + LANES);
+            }
+            if (full < nc) {
+                for (int j = 0; j < NR; j++) {
+                    pb[d + j] = full + j < nc ? b[src + full + j] : 0f;
+                }
+            }
+        }
+    }
+
+    /**
+     * packB for B stored N×K (op(B) = B^T): for each k, gather one value from each of the NR rows of the
+     * sliver, so the packed sliver is written sequentially while NR row streams are read.
+     */
+    private static void packBTransposed(float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc,
+                                        float[] pb) {
         for (int jr = 0; jr < nc; jr += NR) {
             int cols = Math.min(NR, nc - jr);
+            int src = bOff + (jc + jr) * ldb + pc;
             int dst = jr * kc;
-            if (transB) {
-                // B is N×K: read each of the NR rows along k, write with stride NR.
+            for (int p = 0; p < kc; p++) {
+                int d = dst + p * NR;
                 for (int j = 0; j < cols; j++) {
-                    int src = bOff + (jc + jr + j) * ldb + pc;
-                    for (int p = 0; p < kc; p++) {
-                        pb[dst + p * NR + j] = b[src + p];
-                    }
+                    pb[d + j] = b[src + j * ldb + p];
                 }
                 for (int j = cols; j < NR; j++) {
-                    for (int p = 0; p < kc; p++) {
-                        pb[dst + p * NR + j] = 0f;
-                    }
-                }
-            } else if (cols == NR) {
-                // B is K×N: one k row of the sliver is NR adjacent floats, two vectors.
-                int src = bOff + pc * ldb + jc + jr;
-                for (int p = 0; p < kc; p++, src += ldb) {
-                    int d = dst + p * NR;
-                    for (int j = 0; j < NR; j += LANES) {
-                        FloatVector.fromArray(F, b, src + j).intoArray(pb, d + j);
-                    }
-                }
-            } else {
-                int src = bOff + pc * ldb + jc + jr;
-                for (int p = 0; p < kc; p++, src += ldb) {
-                    int d = dst + p * NR;
-                    for (int j = 0; j < cols; j++) {
-                        pb[d + j] = b[src + j];
-                    }
-                    for (int j = cols; j < NR; j++) {
-                        pb[d + j] = 0f;
-                    }
+                    pb[d + j] = 0f;
                 }
             }
         }

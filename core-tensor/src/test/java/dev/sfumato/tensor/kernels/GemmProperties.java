@@ -57,7 +57,7 @@ class GemmProperties {
         return 2 * (n * U / (1 - n * U)) * absSum + Float.MIN_NORMAL;
     }
 
-    @Property(tries = 250)
+    @Property(tries = 400)
     void matchesReference(@ForAll("size") int m, @ForAll("size") int n, @ForAll("size") int k,
                           @ForAll boolean transA, @ForAll boolean transB,
                           @ForAll("alpha") float alpha, @ForAll("beta") float beta, @ForAll long seed) {
@@ -115,7 +115,7 @@ class GemmProperties {
         return Arbitraries.of(67, 131, 257, 520);
     }
 
-    @Property(tries = 20)
+    @Property(tries = 40)
     void sameBitsOnOneAndTwoThreads(@ForAll("largeSize") int m, @ForAll("largeSize") int n,
                                     @ForAll("largeSize") int k, @ForAll boolean transA, @ForAll boolean transB,
                                     @ForAll("beta") float beta, @ForAll long seed) {
