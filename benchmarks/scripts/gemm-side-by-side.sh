@@ -24,37 +24,10 @@ fi
 root=$(cd "$(dirname "$0")/../.." && pwd)
 jar="$root/benchmarks/target/benchmarks.jar"
 
-java_major() {
-    "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p'
-}
-
-# JDK 25: $JAVA_HOME if it is 25 or newer, else one installed under /usr/lib/jvm.
-java=""
-if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]] && (( $(java_major "$JAVA_HOME/bin/java") >= 25 )); then
-    java="$JAVA_HOME/bin/java"
-else
-    for d in /usr/lib/jvm/*25*; do
-        if [[ -x "$d/bin/java" ]] && (( $(java_major "$d/bin/java") >= 25 )); then
-            java="$d/bin/java"
-            break
-        fi
-    done
-fi
-if [[ -z "$java" ]]; then
-    echo "gemm-side-by-side.sh: no JDK 25 found (JAVA_HOME is '${JAVA_HOME:-}', nothing in /usr/lib/jvm/*25*)." >&2
-    echo "Install a JDK 25 (e.g. Temurin 25) or point JAVA_HOME at one." >&2
-    exit 1
-fi
-if ! "$PYTHON" -c "import numpy" 2>/dev/null; then
-    echo "gemm-side-by-side.sh: $PYTHON has no numpy; install python3-numpy (with libopenblas0)." >&2
-    exit 1
-fi
-
-# Build when the jar is missing or older than a source of the kernels or the benchmarks.
-if [[ ! -f "$jar" ]] || [[ -n "$(find "$root/core-tensor/src/main" "$root/benchmarks/src/main" -newer "$jar" -type f | head -1)" ]]; then
-    echo "building benchmarks.jar ..." >&2
-    (cd "$root" && mvn -B -q -pl benchmarks -am package -DskipTests) >&2
-fi
+source "$root/benchmarks/scripts/lib.sh"
+java=$(find_java25)
+require_python_modules "$PYTHON" numpy
+ensure_benchmarks_jar "$root"
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
