@@ -22,7 +22,7 @@ final class AccumulateGrad extends Node {
 
     @Override
     protected Tensor[] backward(Tensor gradOutput) {
-        leaf.accumulateGrad(gradOutput);
+        leaf.accumulateGrad(gradOutput, gradBufferOwned);
         return new Tensor[0];
     }
 

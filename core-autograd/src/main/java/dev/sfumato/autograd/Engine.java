@@ -86,7 +86,13 @@ final class Engine {
                 if (gi != null) {
                     check(n, i, gi, m, anomaly);
                     // Out of place on purpose: backward rules may return the same tensor for two inputs.
-                    m.gradBuffer = m.gradBuffer == null ? gi : m.gradBuffer.add(gi);
+                    if (m.gradBuffer == null) {
+                        m.gradBuffer = gi;
+                        m.gradBufferOwned = isFresh(gi, g, grads, i);
+                    } else {
+                        m.gradBuffer = m.gradBuffer.add(gi);
+                        m.gradBufferOwned = true; // a new tensor
+                    }
                 }
                 if (--m.dependencies == 0) {
                     ready.add(m);
@@ -98,10 +104,29 @@ final class Engine {
         }
     }
 
+    /**
+     * True when gradient {@code i} of a backward call cannot alias anything: it shares storage neither with
+     * the gradient that came in (add returns it as is, sum returns a view of it) nor with another gradient
+     * of the same call. Such a tensor can become a leaf's grad without the defensive copy (for a large
+     * matmul, the copies were most of autograd's overhead).
+     */
+    private static boolean isFresh(Tensor gi, Tensor gradIn, Tensor[] grads, int i) {
+        if (gi.sharesStorageWith(gradIn)) {
+            return false;
+        }
+        for (int j = 0; j < grads.length; j++) {
+            if (j != i && grads[j] != null && gi.sharesStorageWith(grads[j])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static void visit(Node n, int epoch) {
         n.epoch = epoch;
         n.dependencies = 0;
         n.gradBuffer = null;
+        n.gradBufferOwned = false;
     }
 
     /** A wrong-shaped gradient is a bug in an op's rule; name the op rather than fail later elsewhere. */

@@ -38,6 +38,8 @@ public abstract class Node {
     int epoch;
     int dependencies;
     Tensor gradBuffer;
+    /** True when no other tensor shares gradBuffer's storage, so a leaf may keep it without a copy. */
+    boolean gradBufferOwned;
 
     /** A node for an op applied to {@code inputs}; call only when {@link #recording} said yes. */
     protected Node(String name, Variable... inputs) {

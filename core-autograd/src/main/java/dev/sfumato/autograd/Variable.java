@@ -150,8 +150,17 @@ public class Variable {
     }
 
     /** Adds {@code g} to {@link #grad()}; the first gradient is copied so it never aliases graph tensors. */
-    void accumulateGrad(Tensor g) {
-        grad = grad == null ? g.clone() : grad.add(g);
+    /**
+     * Adds {@code g} into {@link #grad()}. The first gradient is copied unless the engine says no other
+     * tensor shares its storage ({@code owned}), so that a leaf's grad never aliases another tensor (an
+     * optimiser may write into it in place).
+     */
+    void accumulateGrad(Tensor g, boolean owned) {
+        if (grad == null) {
+            grad = owned && g.isContiguous() ? g : g.clone();
+        } else {
+            grad = grad.add(g);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
