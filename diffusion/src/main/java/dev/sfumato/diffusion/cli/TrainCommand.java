@@ -8,6 +8,7 @@ import dev.sfumato.diffusion.io.LossCurve;
 import dev.sfumato.diffusion.io.ProgressBar;
 import dev.sfumato.diffusion.model.UNetConfig;
 import dev.sfumato.diffusion.sampler.DdimSampler;
+import dev.sfumato.diffusion.sampler.SamplingListener;
 import dev.sfumato.diffusion.training.Checkpoint;
 import dev.sfumato.diffusion.training.TrainConfig;
 import dev.sfumato.diffusion.training.Trainer;
@@ -229,7 +230,7 @@ final class TrainCommand implements Callable<Integer> {
                 labels = Tensor.wrap(l, 64);
             }
             Tensor x = new DdimSampler(trainer.schedule(), 50).sample(trainer.model(), new int[] {64, c.imageChannels(), c.imageSize(), c.imageSize()},
-                    labels, new Generator(0), null);
+                    labels, new Generator(0), SamplingListener.NONE);
             Files.createDirectories(file.getParent());
             ImageGrid.writePng(x, 8, 2, file);
         } finally {
