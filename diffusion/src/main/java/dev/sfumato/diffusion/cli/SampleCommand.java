@@ -126,7 +126,7 @@ final class SampleCommand implements Callable<Integer> {
         List<Tensor> snapshots = new ArrayList<>();
         int totalSteps = sampler.equals("ddpm") ? schedule.numTimesteps() : steps;
         int every = Math.max(1, totalSteps / 10);
-        SamplingListener listener = trajectory == null ? null : (i, t, xt, x0) -> {
+        SamplingListener listener = trajectory == null ? SamplingListener.NONE : (i, t, xt, x0) -> {
             if (i % every == every - 1 || i == totalSteps - 1) {
                 snapshots.add(x0.narrow(0, 0, Math.min(8, count)).clone());
             }
