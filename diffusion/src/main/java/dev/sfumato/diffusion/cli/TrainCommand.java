@@ -46,8 +46,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from a checkpoint file, or 'latest' in --out.")
     String resume;
 
-    @Option(names = "--steps", defaultValue = "20000", description = "Total optimisation steps (default: ${DEFAULT-VALUE}).")
-    int steps;
+    @Option(names = "--steps", description = "Total optimisation steps (default: 20000; on --resume, the run's own total).")
+    Integer steps;
 
     @Option(names = "--batch", defaultValue = "64", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batch;
@@ -122,12 +122,13 @@ final class TrainCommand implements Callable<Integer> {
             dataset = DataOption.resolve(data, IdxDataset.Split.TRAIN, 28, 1);
             UNetConfig unet = new UNetConfig(dataset.channels(), dataset.height(), baseChannels, channelMults, resBlocks,
                     attention, dropout, classes ? dataset.numClasses() : 0, 1);
-            TrainConfig config = TrainConfig.defaults(unet).withRun(batch, steps, seed, checkpointEvery, sampleEvery, logEvery)
+            TrainConfig config = TrainConfig.defaults(unet).withRun(batch, steps == null ? 20_000 : steps, seed, checkpointEvery,
+                    sampleEvery, logEvery)
                     .withOptimisation(lr, warmup, emaDecay, flip);
             trainer = new Trainer(config, dataset);
         }
         TrainConfig config = trainer.config();
-        int total = Math.max(steps, (int) trainer.stepCount());
+        int total = Math.max(steps != null ? steps : config.steps(), (int) trainer.stepCount());
         Files.createDirectories(out);
         System.err.printf("%s%n%,d parameters; %,d images; %d steps at batch %d; %d thread(s); writing to %s%n",
                 config.unet(), trainer.model().parameterCount(), dataset.size(), total, config.batchSize(), Parallel.threads(), out);
