@@ -9,6 +9,7 @@ import dev.sfumato.diffusion.io.ProgressBar;
 import dev.sfumato.nn.examples.FashionMnistCnn;
 import dev.sfumato.nn.functional.Losses;
 import dev.sfumato.nn.optim.Adam;
+import dev.sfumato.nn.optim.CosineAnnealing;
 import dev.sfumato.nn.serialization.Safetensors;
 import dev.sfumato.tensor.Generator;
 import dev.sfumato.tensor.Parallel;
@@ -28,8 +29,11 @@ import java.util.concurrent.Callable;
  * for FID, printing the mean training loss and the accuracy on the 10,000-image test split after each
  * epoch, and writes the weights (atomically) with the test accuracy, epochs and seed in the metadata.
  *
- * <p>Adam (lr 1e-3) on cross-entropy, batch 128, shuffled by a seeded loader, 2 epochs. Needs both IDX
- * splits: the subset bundled in the jar has no test images, so it cannot measure test accuracy.
+ * <p>Adam (lr 1e-3, annealed to 0 along a cosine over the whole run, Loshchilov and Hutter 2017) on
+ * cross-entropy, batch 128, shuffled by a seeded loader, 5 epochs. Measured test accuracy (seed 0): 87.5%
+ * after 2 epochs and 89.7% after 5 at a constant lr; 89.8% after 5 annealed, the weights that ship (PyTorch
+ * 1.13 with the same recipe: 89.1% after 2). Needs both IDX splits: the subset bundled in the jar has no
+ * test images, so it cannot measure test accuracy.
  */
 @Command(name = "classifier", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train the Fashion-MNIST CNN whose features sfumato eval uses for FID.")
@@ -38,13 +42,13 @@ final class ClassifierCommand implements Callable<Integer> {
     @Option(names = "--data", defaultValue = "auto", description = "auto (/usr/share/datasets/fashion-mnist) | DIR with the four Fashion-MNIST IDX files (default: ${DEFAULT-VALUE}).")
     String data;
 
-    @Option(names = "--epochs", defaultValue = "2", description = "Passes over the 60,000 training images (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "5", description = "Passes over the 60,000 training images (default: ${DEFAULT-VALUE}).")
     int epochs;
 
     @Option(names = "--batch", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate at the start, annealed to 0 along a cosine (default: ${DEFAULT-VALUE}).")
     double lr;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of weights, data order and dropout (default: ${DEFAULT-VALUE}).")
@@ -73,6 +77,7 @@ final class ClassifierCommand implements Callable<Integer> {
         FashionMnistCnn model = new FashionMnistCnn(g);
         Adam optimizer = Adam.builder(model.parameters()).lr(lr).build();
         DataLoader loader = DataLoader.builder(train).batchSize(batch).shuffle(true).seed(seed).build();
+        CosineAnnealing schedule = new CosineAnnealing(optimizer, epochs * loader.batchesPerEpoch());
         ClassifierFeatures classifier = new ClassifierFeatures(model); // shares the weights; sets eval mode
         int perEpoch = loader.batchesPerEpoch();
         System.err.printf("%,d parameters; %,d training and %,d test images from %s; %d epochs of %d batches of %d;"
@@ -92,6 +97,7 @@ final class ClassifierCommand implements Callable<Integer> {
                     Variable loss = Losses.crossEntropy(model.forward(new Variable(x.images())), x.labels());
                     loss.backward();
                     optimizer.step();
+                    schedule.step();
                     lossSum += loss.item();
                     bar.update(b, loss.item());
                 }
@@ -109,6 +115,7 @@ final class ClassifierCommand implements Callable<Integer> {
         meta.put("seed", Long.toString(seed));
         meta.put("batch", Integer.toString(batch));
         meta.put("lr", Double.toString(lr));
+        meta.put("lr_schedule", "cosine to 0 over the run");
         Path parent = out.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Safetensors.save(model.stateDict(), meta, out); // atomic: temp file, fsync, rename
