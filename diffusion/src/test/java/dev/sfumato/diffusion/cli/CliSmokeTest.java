@@ -42,7 +42,7 @@ class CliSmokeTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"train", "sample", "demo"}) {
+        for (String command : new String[] {"train", "sample", "classifier", "eval", "demo"}) {
             Cli.Run run = Cli.run(command, "--help");
             assertEquals(0, run.exitCode(), command + " --help");
             assertTrue(run.out().contains("Usage: sfumato " + command), run.out());
@@ -52,7 +52,7 @@ class CliSmokeTest {
 
     @Test
     void anUnknownOptionExitsWithAUsageError() {
-        assertEquals(2, Cli.run("sample", "--no-such-option").exitCode());
+        assertEquals(2, Cli.run("eval", "--no-such-option").exitCode());
     }
 
     /** Fashion-MNIST-style training IDX files of n 28×28 images (horizontal stripes) and labels 0, 1, 0, ... */
