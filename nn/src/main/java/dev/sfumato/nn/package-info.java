@@ -5,8 +5,8 @@
  * {@link dev.sfumato.nn.ModuleList}.
  *
  * <p>Subpackages: {@code layers} (modules), {@code functional} (the same ops as functions, with their
- * backward rules), {@code kernels} (the convolution and pooling loops), {@code init}, {@code serialization}
- * and {@code data}. The reference throughout is PyTorch 1.13: names, defaults, init formulas and
+ * backward rules), {@code kernels} (the convolution and pooling loops), {@code init}, {@code serialization},
+ * {@code data} and {@code examples} (complete small models, such as a Fashion-MNIST classifier). The reference throughout is PyTorch 1.13: names, defaults, init formulas and
  * state_dict keys follow it, and golden tests compare against it.
  */
 package dev.sfumato.nn;

@@ -1,17 +1,8 @@
 package dev.sfumato.diffusion.cli;
 
 import dev.sfumato.diffusion.io.ImageGrid;
-import dev.sfumato.diffusion.model.UNet;
-import dev.sfumato.diffusion.model.UNetConfig;
-import dev.sfumato.diffusion.sampler.ClassifierFreeGuidance;
-import dev.sfumato.diffusion.sampler.DdimSampler;
-import dev.sfumato.diffusion.sampler.DdpmSampler;
 import dev.sfumato.diffusion.sampler.Denoiser;
 import dev.sfumato.diffusion.sampler.SamplingListener;
-import dev.sfumato.diffusion.sampler.TimestepSpacing;
-import dev.sfumato.diffusion.schedule.NoiseSchedule;
-import dev.sfumato.diffusion.training.Checkpoint;
-import dev.sfumato.diffusion.training.TrainConfig;
 import dev.sfumato.tensor.Generator;
 import dev.sfumato.tensor.Parallel;
 import dev.sfumato.tensor.Tensor;
@@ -19,10 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -34,9 +22,6 @@ import java.util.concurrent.Callable;
 @Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Sample images from a trained DDPM (DDPM ancestral or DDIM, optional classifier-free guidance).")
 final class SampleCommand implements Callable<Integer> {
-
-    /** Where the shipped Fashion-MNIST checkpoint lives on the classpath. */
-    static final String SHIPPED = "/dev/sfumato/diffusion/checkpoint/fashion-mnist.safetensors";
 
     @Option(names = "--checkpoint", description = "Checkpoint file (default: the Fashion-MNIST model shipped in the jar).")
     Path checkpoint;
@@ -88,43 +73,29 @@ final class SampleCommand implements Callable<Integer> {
         if (threads != null) {
             Parallel.setThreads(threads);
         }
-        Path file = checkpoint != null ? checkpoint : shippedCheckpoint();
+        Path file = Sampling.checkpointOrShipped(checkpoint);
         if (file == null) {
             System.err.println("sample: no --checkpoint given and this build ships none; train one with ./sfumato train");
             return 2;
         }
-        Checkpoint c = Checkpoint.load(file);
-        TrainConfig config = c.config();
-        UNetConfig u = config.unet();
-        UNet model = new UNet(u, 0);
-        try {
-            model.loadStateDict(c.ema().isEmpty() ? c.model() : c.ema(), true);
-        } catch (IllegalArgumentException e) {
-            throw new IOException(file + ": the weights do not match the checkpoint's config: " + e.getMessage(), e);
-        }
-        model.eval();
+        Sampling.Model m = Sampling.load(file);
 
         // Labels: the requested class, or classes cycling by row; the guidance wrapper doubles the batch.
         Tensor labels = null;
-        Denoiser denoiser = model;
-        if (u.numClasses() > 0) {
+        if (m.numClasses() > 0) {
             float[] l = new float[count];
             for (int i = 0; i < count; i++) {
-                l[i] = classIndex != null ? classIndex : (i / nrow) % u.numClasses();
+                l[i] = classIndex != null ? classIndex : (i / nrow) % m.numClasses();
             }
             labels = Tensor.wrap(l, count);
-            if (guidance != 1.0) {
-                denoiser = new ClassifierFreeGuidance(model, guidance, u.numClasses());
-            }
         } else if (classIndex != null) {
             System.err.println("sample: --class given but the model is unconditional (trained without --classes)");
             return 2;
         }
+        Denoiser denoiser = m.numClasses() > 0 ? m.denoiser(guidance) : m.model();
 
-        NoiseSchedule schedule = config.noiseSchedule();
-        int[] shape = {count, u.imageChannels(), u.imageSize(), u.imageSize()};
         List<Tensor> snapshots = new ArrayList<>();
-        int totalSteps = sampler.equals("ddpm") ? schedule.numTimesteps() : steps;
+        int totalSteps = Sampling.totalSteps(m.config(), sampler, steps);
         int every = Math.max(1, totalSteps / 10);
         SamplingListener listener = trajectory == null ? SamplingListener.NONE : (i, t, xt, x0) -> {
             if (i % every == every - 1 || i == totalSteps - 1) {
@@ -132,13 +103,8 @@ final class SampleCommand implements Callable<Integer> {
             }
         };
         long t0 = System.nanoTime();
-        Tensor images = switch (sampler) {
-            case "ddim" -> new DdimSampler(schedule, steps).eta(eta).spacing(TimestepSpacing.valueOf(spacing.toUpperCase()))
-                    .predictionType(config.prediction()).sample(denoiser, shape, labels, new Generator(seed), listener);
-            case "ddpm" -> new DdpmSampler(schedule).variance(ddpmVariance(variance))
-                    .predictionType(config.prediction()).sample(denoiser, shape, labels, new Generator(seed), listener);
-            default -> throw new IllegalArgumentException("--sampler must be ddim or ddpm, got '" + sampler + "'");
-        };
+        Tensor images = Sampling.sampler(m.config(), sampler, steps, eta, spacing, variance)
+                .sample(denoiser, m.shape(count), labels, new Generator(seed), listener);
         double seconds = (System.nanoTime() - t0) / 1e9;
         ImageGrid.writePng(images, nrow, 2, out);
         System.err.printf("%d images, %s %d steps, %.1f s on %d thread(s) -> %s%n", count, sampler, totalSteps, seconds,
@@ -150,26 +116,5 @@ final class SampleCommand implements Callable<Integer> {
             ImageGrid.writeTrajectory(snapshots, 2, trajectory);
         }
         return 0;
-    }
-
-    private static DdpmSampler.Variance ddpmVariance(String name) {
-        return switch (name) {
-            case "fixedlarge" -> DdpmSampler.Variance.FIXED_LARGE;
-            case "fixedsmall" -> DdpmSampler.Variance.FIXED_SMALL;
-            default -> throw new IllegalArgumentException("--variance must be fixedlarge or fixedsmall, got '" + name + "'");
-        };
-    }
-
-    /** The shipped checkpoint, copied out of the jar to a temp file (safetensors reads files), or null. */
-    static Path shippedCheckpoint() throws IOException {
-        try (InputStream in = SampleCommand.class.getResourceAsStream(SHIPPED)) {
-            if (in == null) {
-                return null;
-            }
-            Path tmp = Files.createTempFile("sfumato-fashion-mnist", ".safetensors");
-            tmp.toFile().deleteOnExit();
-            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-            return tmp;
-        }
     }
 }

@@ -7,6 +7,8 @@
  *   <li>{@link dev.sfumato.diffusion.eval.FrechetDistance}: |μ1 − μ2|² + Tr(Σ1 + Σ2 − 2 (Σ1^½ Σ2 Σ1^½)^½).</li>
  *   <li>{@link dev.sfumato.diffusion.eval.FeatureStats}: streaming mean and unbiased covariance of features.</li>
  *   <li>{@link dev.sfumato.diffusion.eval.FeatureExtractor}: images to features (a Fashion-MNIST classifier).</li>
+ *   <li>{@link dev.sfumato.diffusion.eval.ClassifierFeatures}: that extractor, the 128-d penultimate layer of the
+ *       {@code nn.examples.FashionMnistCnn} trained by {@code sfumato classifier} and shipped in the jar.</li>
  *   <li>{@link dev.sfumato.diffusion.eval.Fid}: FID of generated images against a reference dataset, with a
  *       real-vs-real baseline at the same sample count.</li>
  * </ul>
