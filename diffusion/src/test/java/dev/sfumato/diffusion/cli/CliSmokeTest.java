@@ -24,8 +24,11 @@ class CliSmokeTest {
         Path run = dir.resolve("run");
         Cli.Run train = Cli.run("train", "--data", data.toString(), "--out", run.toString(), "--steps", "2",
                 "--batch", "4", "--base-channels", "8", "--channel-mults", "1,2", "--res-blocks", "1",
-                "--sample-every", "0", "--checkpoint-every", "2", "--log-every", "1");
+                "--sample-every", "2", "--checkpoint-every", "2", "--log-every", "1");
         assertEquals(0, train.exitCode());
+        // The sample grid written during training (this path once passed a null listener to the sampler).
+        assertTrue(Files.isRegularFile(run.resolve("samples").resolve("step-00000002.png")), "train wrote a sample grid");
+        assertTrue(Files.isRegularFile(run.resolve("loss.png")), "train wrote the loss curve");
         Path checkpoint = run.resolve("checkpoints").resolve("step-00000002.safetensors");
         assertTrue(Files.isRegularFile(checkpoint), "train wrote " + checkpoint);
 

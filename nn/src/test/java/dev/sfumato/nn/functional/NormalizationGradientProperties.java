@@ -87,9 +87,64 @@ class NormalizationGradientProperties {
         Tensor groupVar = x.reshape(shape[0], groups, -1).var(new int[] {2}, false, false);
         double rstdMax = 1 / Math.sqrt(groupVar.min().item() + 1e-5);
         double dxTerms = maxAbs(dy) * Math.max(1, maxAbs(gamma)) * rstdMax;
-        assertNear(comp[0].grad(), fused[0].grad(), dxTerms, "dx " + what);
+        // Both are compared with dx computed in double. The fused op (sums in double) must meet the tight
+        // bound. The composite rounds x − mean in float, an error of about ulp(|x|)/σ relative to x̂ that
+        // the terms then carry: its bound grows with max|x|·rstd. (Seed -359: a group with σ = 0.018 and
+        // |x| ≈ 1; fused equalled the double result, the composite was 3e-4 off, beyond the tight bound.)
+        Tensor exact = groupNormDxInDouble(x, gamma, dy, groups, 1e-5);
+        assertNear(exact, fused[0].grad(), dxTerms, "fused dx vs double " + what);
+        double conditioning = Math.max(1, 8 * maxAbs(x) * rstdMax);
+        assertNear(exact, comp[0].grad(), dxTerms * conditioning, "composite dx vs double " + what);
         assertNear(comp[1].grad(), fused[1].grad(), maxAbs(comp[1].grad()), "dgamma " + what);
         assertNear(comp[2].grad(), fused[2].grad(), maxAbs(comp[2].grad()), "dbeta " + what);
+    }
+
+    /** Regression: the seed that exposed the composite's conditioning (see groupNormFusedEqualsComposite). */
+    @net.jqwik.api.Example
+    void groupNormFusedEqualsCompositeIllConditionedGroup() {
+        groupNormFusedEqualsComposite(-359);
+    }
+
+    /** dx of group norm (affine γ, no matter β) computed in double from the float inputs. */
+    private static Tensor groupNormDxInDouble(Tensor x, Tensor gamma, Tensor dy, int groups, double eps) {
+        int[] shape = x.shape();
+        float[] xs = x.contiguous().toArray();
+        float[] gs = gamma.toArray();
+        float[] dys = dy.contiguous().toArray();
+        int n = shape[0];
+        int c = shape[1];
+        int hw = x.numel() / (n * c);
+        int cg = c / groups;
+        int m = cg * hw;
+        float[] dx = new float[xs.length];
+        for (int b = 0; b < n; b++) {
+            for (int g = 0; g < groups; g++) {
+                int base = (b * c + g * cg) * hw;
+                double mean = 0;
+                for (int i = 0; i < m; i++) {
+                    mean += xs[base + i];
+                }
+                mean /= m;
+                double var = 0;
+                for (int i = 0; i < m; i++) {
+                    var += (xs[base + i] - mean) * (xs[base + i] - mean);
+                }
+                double rstd = 1 / Math.sqrt(var / m + eps);
+                double s1 = 0;
+                double s2 = 0;
+                for (int i = 0; i < m; i++) {
+                    double gd = (double) dys[base + i] * gs[g * cg + i / hw];
+                    s1 += gd;
+                    s2 += gd * (xs[base + i] - mean) * rstd;
+                }
+                for (int i = 0; i < m; i++) {
+                    double gd = (double) dys[base + i] * gs[g * cg + i / hw];
+                    double xHat = (xs[base + i] - mean) * rstd;
+                    dx[base + i] = (float) (rstd * (gd - s1 / m - xHat * s2 / m));
+                }
+            }
+        }
+        return Tensor.wrap(dx, shape);
     }
 
     private static double maxAbs(Tensor t) {
