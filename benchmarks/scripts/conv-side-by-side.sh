@@ -18,6 +18,7 @@ SHAPES=${SHAPES:-"c3x3_1-32_28,c3x3_32-32_28,c3x3_32-64_28,c3x3_64-64_28,c3x3_64
 
 java=$(find_java25)
 require_python_modules "$PYTHON" torch
+require_openblas
 ensure_benchmarks_jar "$root"
 jar="$root/benchmarks/target/benchmarks.jar"
 

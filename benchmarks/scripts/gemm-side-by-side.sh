@@ -27,6 +27,7 @@ jar="$root/benchmarks/target/benchmarks.jar"
 source "$root/benchmarks/scripts/lib.sh"
 java=$(find_java25)
 require_python_modules "$PYTHON" numpy
+require_openblas
 ensure_benchmarks_jar "$root"
 
 out=$(mktemp -d)

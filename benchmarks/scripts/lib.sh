@@ -34,3 +34,13 @@ require_python_modules() {
         fi
     done
 }
+
+# Fails unless OpenBLAS is installed. Debian's python3-numpy and python3-torch only recommend
+# libopenblas0; without it they silently run on the reference BLAS, 25-30x slower, and every ratio
+# against them is meaningless.
+require_openblas() {
+    if ! ldconfig -p 2>/dev/null | grep -q 'libopenblas'; then
+        echo "numpy/torch would run on the reference BLAS: install OpenBLAS first (apt-get install libopenblas0)." >&2
+        return 1
+    fi
+}
