@@ -111,6 +111,19 @@ public final class Init {
         return uniform(t, -bound, bound, g);
     }
 
+    /**
+     * PyTorch's default {@code reset_parameters} of Linear and the convolutions: weight kaiming-uniform with
+     * a = √5 (which gives U(±1/√fanIn)), then bias U(±1/√fanIn) when there is one. Draws the weight first,
+     * as PyTorch does, so a seeded layer is reproducible.
+     */
+    public static void pytorchDefault(Tensor weight, Tensor bias, Generator g) {
+        kaimingUniform(weight, Math.sqrt(5), FanMode.FAN_IN, "leaky_relu", g);
+        if (bias != null) {
+            double bound = 1 / Math.sqrt(fans(weight)[0]);
+            uniform(bias, -bound, bound, g);
+        }
+    }
+
     /** He normal: N(0, σ²), σ = gain/√fan. */
     public static Tensor kaimingNormal(Tensor t, double a, FanMode mode, String nonlinearity, Generator g) {
         int[] f = fans(t);

@@ -53,11 +53,7 @@ public class Conv2d extends Module {
 
     /** PyTorch's {@code reset_parameters}: kaiming-uniform(a=√5) weight, U(±1/√fanIn) bias. */
     public void resetParameters(Generator g) {
-        Init.kaimingUniform(weight.value(), Math.sqrt(5), Init.FanMode.FAN_IN, "leaky_relu", g);
-        if (bias != null) {
-            double bound = 1 / Math.sqrt(Init.fans(weight.value())[0]);
-            Init.uniform(bias.value(), -bound, bound, g);
-        }
+        Init.pytorchDefault(weight.value(), bias == null ? null : bias.value(), g);
     }
 
     /** x [N, C_in, H, W] → [N, C_out, H_out, W_out]. */

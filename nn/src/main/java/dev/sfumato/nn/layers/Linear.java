@@ -45,11 +45,7 @@ public class Linear extends Module {
 
     /** PyTorch's {@code reset_parameters}: kaiming-uniform(a=√5) weight, U(±1/√in) bias. */
     public void resetParameters(Generator g) {
-        Init.kaimingUniform(weight.value(), Math.sqrt(5), Init.FanMode.FAN_IN, "leaky_relu", g);
-        if (bias != null) {
-            double bound = 1 / Math.sqrt(inFeatures);
-            Init.uniform(bias.value(), -bound, bound, g);
-        }
+        Init.pytorchDefault(weight.value(), bias == null ? null : bias.value(), g);
     }
 
     /** x [..., in] → [..., out]. */
