@@ -49,6 +49,17 @@ public final class Parallel {
         }
     }
 
+    private static final ThreadLocal<Boolean> IN_LOOP = new ThreadLocal<>();
+
+    /**
+     * Whether a {@link #forRange} called here would use more than one thread: false with one thread, on a
+     * worker, or on a caller running its own block. Kernels whose results do not depend on how they are cut
+     * into tasks use this to skip cutting (and re-packing) when the cut would only run inline.
+     */
+    public static boolean canSplit() {
+        return threads > 1 && IN_LOOP.get() == null && !Thread.currentThread().getName().startsWith("sfumato-worker-");
+    }
+
     /** The number of threads parallel loops use. */
     public static int threads() {
         return threads;
@@ -94,14 +105,15 @@ public final class Parallel {
      * thread at most. Each task index is run exactly once. Because the caller's tasks are fixed by the
      * problem size, the split between threads never changes any value.
      *
-     * <p>Runs inline when there is one thread, one task, or when called from a worker (no nesting).
+     * <p>Runs inline when there is one thread, one task, or when called from inside another parallel loop
+     * (no nesting), be it on a worker or on the calling thread while it runs its own block.
      */
     public static void forRange(int tasks, RangeBody body) {
         if (tasks <= 0) {
             return;
         }
         int n = Math.min(threads, tasks);
-        if (n <= 1 || Thread.currentThread().getName().startsWith("sfumato-worker-")) {
+        if (n <= 1 || !canSplit()) {
             body.run(0, tasks);
             return;
         }
@@ -114,10 +126,15 @@ public final class Parallel {
             futures.add(p.submit(() -> body.run(from, to)));
         }
         Throwable failure = null;
+        // While the caller runs block 0, loops nested in it run inline, as they do on the workers. Otherwise
+        // a nested loop would queue its tasks behind the workers' own blocks and the caller would wait idle.
+        IN_LOOP.set(Boolean.TRUE);
         try {
             body.run(0, (int) ((long) tasks / n));
         } catch (Throwable t) {
             failure = t;
+        } finally {
+            IN_LOOP.remove();
         }
         for (Future<?> f : futures) {
             try {

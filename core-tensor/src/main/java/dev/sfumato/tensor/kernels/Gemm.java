@@ -102,6 +102,42 @@ public final class Gemm {
             return;
         }
         GemmReference.checkArguments(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        sgemm(transA, m, n, k, alpha, a, aOff, lda,
+                (pc, kc, jc, nc, pb) -> packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb), beta, c, cOff, ldc);
+    }
+
+    /**
+     * Writes panels of op(B) in the packed layout of the micro-kernel. A caller whose B is implicit (the
+     * columns of a convolution, which im2col would otherwise write out in full) packs it straight from its
+     * source, so the panel is built in cache and never exists as a whole matrix.
+     */
+    @FunctionalInterface
+    public interface PanelB {
+        /**
+         * Packs op(B)[pc:pc+kc, jc:jc+nc] into {@code pb} as NR-column slivers, each stored k-major:
+         * {@code pb[jr*kc + p*NR + j] = op(B)[pc+p, jc+jr+j]} for jr a multiple of {@link #NR}, with the
+         * columns past nc of the last sliver set to zero.
+         */
+        void pack(int pc, int kc, int jc, int nc, float[] pb);
+    }
+
+    /** Columns of the register tile, the sliver width a {@link PanelB} writes. */
+    public static int panelWidth() {
+        return NR;
+    }
+
+    /**
+     * C = alpha·op(A)·op(B) + beta·C where op(B) (K×N) is supplied by {@code panels} rather than stored:
+     * the same blocking, task grid and operation order as the stored form, so the two give the same bits
+     * when the panels hold the same values. {@code panels} is called from worker threads, concurrently, for
+     * disjoint column ranges, and must write nothing but {@code pb}. Arguments about A and C are not checked
+     * here beyond what the stored form checks; callers own that.
+     */
+    public static void sgemm(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                             PanelB panels, float beta, float[] c, int cOff, int ldc) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("sgemm: sizes must be >= 0, got m=" + m + " n=" + n + " k=" + k);
+        }
         if (m == 0 || n == 0) {
             return;
         }
@@ -116,7 +152,10 @@ public final class Gemm {
         // Task grid over C, from the sizes only: halve the longer side until there are enough tasks.
         int gm = 1;
         int gn = 1;
-        if ((long) m * n * k >= PARALLEL_MIN_MNK) {
+        // No grid when the call would run inline anyway (one thread, or inside another parallel loop such as
+        // a convolution's loop over samples): each task re-packs its panels, so a grid run inline costs only
+        // time. Skipping it changes no bits, since every element's operations depend on the K blocks alone.
+        if ((long) m * n * k >= PARALLEL_MIN_MNK && Parallel.canSplit()) {
             while (gm * gn < TARGET_TASKS) {
                 boolean mCanSplit = m / (2 * gm) >= 4 * MR;
                 boolean nCanSplit = n / (2 * gn) >= 4 * NR;
@@ -134,22 +173,22 @@ public final class Gemm {
         int tasksM = ceilDiv(m, mt);
         int tasksN = ceilDiv(n, nt);
         if (tasksM * tasksN == 1) {
-            blocked(transA, transB, 0, m, 0, n, k, kc, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            blocked(transA, 0, m, 0, n, k, kc, alpha, a, aOff, lda, panels, beta, c, cOff, ldc);
             return;
         }
         Parallel.forRange(tasksM * tasksN, (from, to) -> {
             for (int t = from; t < to; t++) {
                 int i0 = (t / tasksN) * mt;
                 int j0 = (t % tasksN) * nt;
-                blocked(transA, transB, i0, Math.min(m, i0 + mt), j0, Math.min(n, j0 + nt), k, kc,
-                        alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+                blocked(transA, i0, Math.min(m, i0 + mt), j0, Math.min(n, j0 + nt), k, kc,
+                        alpha, a, aOff, lda, panels, beta, c, cOff, ldc);
             }
         });
     }
 
     /** C[i0:i1, j0:j1] = alpha·op(A)[i0:i1, :]·op(B)[:, j0:j1] + beta·C[i0:i1, j0:j1], on this thread. */
-    private static void blocked(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k, int kc,
-                                float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+    private static void blocked(boolean transA, int i0, int i1, int j0, int j1, int k, int kc,
+                                float alpha, float[] a, int aOff, int lda, PanelB panels,
                                 float beta, float[] c, int cOff, int ldc) {
         Buffers buffers = BUFFERS.get();
         float[] pa = buffers.a(roundUp(Math.min(MC, i1 - i0), MR) * kc);
@@ -158,7 +197,7 @@ public final class Gemm {
             int nc = Math.min(NC, j1 - jc);
             for (int pc = 0; pc < k; pc += kc) {
                 int kcb = Math.min(kc, k - pc);
-                packB(transB, b, bOff, ldb, pc, kcb, jc, nc, pb);
+                panels.pack(pc, kcb, jc, nc, pb);
                 // beta applies once, on the first K block; later blocks accumulate into C.
                 float betaNow = pc == 0 ? beta : 1f;
                 for (int ic = i0; ic < i1; ic += MC) {
@@ -226,7 +265,7 @@ public final class Gemm {
     }
 
     /** C[0:mr, 0:nr] = alpha·T + beta·C for the MR×NR accumulator tile T; beta == 0 does not read C. */
-    private static void updateC(float[] t, int mr, int nr, float alpha, float beta, float[] c, int ci, int ldc) {
+    static void updateC(float[] t, int mr, int nr, float alpha, float beta, float[] c, int ci, int ldc) {
         if (nr == NR) {
             for (int i = 0; i < mr; i++, ci += ldc) {
                 for (int j = 0; j < NR; j += LANES) {
@@ -355,11 +394,11 @@ public final class Gemm {
         }
     }
 
-    private static int ceilDiv(int x, int y) {
+    static int ceilDiv(int x, int y) {
         return (x + y - 1) / y;
     }
 
-    private static int roundUp(int x, int multiple) {
+    static int roundUp(int x, int multiple) {
         return ceilDiv(x, multiple) * multiple;
     }
 }

@@ -110,6 +110,40 @@ class GemmProperties {
         }
     }
 
+    /**
+     * The panel form, fed by a packer that follows {@link Gemm.PanelB}'s documented layout element by
+     * element, gives the stored form's bits: same blocking, same order of operations. Callers such as the
+     * convolution rely on this to pack B from an implicit matrix.
+     */
+    @Property(tries = 60)
+    void panelFormMatchesStoredFormBitForBit(@ForAll("size") int m, @ForAll("size") int n, @ForAll("size") int k,
+                                             @ForAll boolean transA, @ForAll("beta") float beta, @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int lda = transA ? m : k;
+        float[] a = random(r, m * k);
+        float[] b = random(r, k * n);
+        float[] c0 = random(r, m * n);
+        float[] stored = c0.clone();
+        float[] panel = c0.clone();
+        int nr = Gemm.panelWidth();
+        Gemm.sgemm(transA, false, m, n, k, 0.75f, a, 0, lda, b, 0, n, beta, stored, 0, n);
+        Gemm.sgemm(transA, m, n, k, 0.75f, a, 0, lda, (pc, kc, jc, nc, pb) -> {
+            for (int jr = 0; jr < nc; jr += nr) {
+                for (int p = 0; p < kc; p++) {
+                    for (int j = 0; j < nr; j++) {
+                        pb[jr * kc + p * nr + j] = jr + j < nc ? b[(pc + p) * n + jc + jr + j] : 0f;
+                    }
+                }
+            }
+        }, beta, panel, 0, n);
+        for (int i = 0; i < stored.length; i++) {
+            if (Float.floatToRawIntBits(stored[i]) != Float.floatToRawIntBits(panel[i])) {
+                fail("C[" + i + "] differs between stored and panel forms: " + stored[i] + " vs " + panel[i]
+                        + " (m=" + m + " n=" + n + " k=" + k + " transA=" + transA + ")");
+            }
+        }
+    }
+
     @Provide
     Arbitrary<Integer> largeSize() {
         return Arbitraries.of(67, 131, 257, 520);

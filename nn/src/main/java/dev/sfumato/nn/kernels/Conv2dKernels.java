@@ -2,38 +2,105 @@ package dev.sfumato.nn.kernels;
 
 import dev.sfumato.tensor.Parallel;
 import dev.sfumato.tensor.Tensor;
+import dev.sfumato.tensor.kernels.GatherGemm;
 import dev.sfumato.tensor.kernels.Gemm;
 import dev.sfumato.tensor.kernels.Kernels;
+import jdk.incubator.vector.FloatVector;
 
 /**
- * Fast 2-D convolution, forward and backward, by im2col + GEMM ({@link Im2Col}, {@link Gemm}); NCHW in and out.
+ * Fast 2-D convolution, forward and backward, as GEMMs over the im2col matrix ({@link Gemm}); NCHW in and out.
  *
  * <p>Trick: one sample and one group at a time, the convolution is a single matrix product on the Vector API
  * GEMM, which is where nearly all the FLOPs go. Samples are independent tasks on the shared pool; each task
- * lowers its sample into a per-thread column buffer and calls a single-threaded GEMM, so the column buffer
- * stays in cache and no thread waits for another. The weight gradient sums over samples: tasks own fixed
- * blocks of {@link #SAMPLES_PER_TASK} samples, write private partial sums, and the partials are added in
- * block order, so the result is the same on any number of threads. A 1×1 convolution with stride 1 and no
- * padding skips im2col: the input already is the column matrix.
+ * calls a single-threaded GEMM whose B panels are packed straight from the image, so the column matrix is
+ * never written out (stride 1: {@link ShiftedWindows}; other strides: {@link Im2Col#row}) and no thread
+ * waits for another. With stride 1 the input gradient is itself a stride-1 convolution with flipped weights
+ * ({@link #flippedWeight}), so it takes the same path instead of a GEMM plus col2im. The weight gradient sums
+ * over samples: tasks own fixed blocks of {@link #SAMPLES_PER_TASK} samples, write private partial sums, and
+ * the partials are added in block order, so the result is the same on any number of threads. A 1×1
+ * convolution with stride 1 and no padding needs no lowering: the input already is the column matrix.
  *
  * <p>{@link Conv2dReference} is the specification; {@code -Dsfumato.kernels=reference} routes every call there.
  */
 public final class Conv2dKernels {
 
+    /**
+     * From this many wide columns (H_out·W_p, the weight gradient's K) the stride-1 weight gradient reads its
+     * operands in place ({@link GatherGemm}) instead of packing col'ᵀ, a scalar transpose whose cost grows
+     * with K. Measured on this project's U-Net shapes, batch 64, 2 threads (BENCHMARKS.md): in place is
+     * 25-30% faster at 28×28 (K = 840) and 10-30% slower at 14×14 and 7×7 (K = 224, 63), where the packed
+     * panels fit in cache.
+     */
+    static final int GATHER_MIN_COLUMNS = 512;
+
     /** Samples per weight-gradient task: fixed, so the summation order never depends on the thread count. */
     static final int SAMPLES_PER_TASK = 4;
 
     private static final ThreadLocal<float[]> COLUMNS = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<float[]> PANEL_ROWS = ThreadLocal.withInitial(() -> new float[0]);
 
     private Conv2dKernels() {}
 
     private static float[] columns(int size) {
-        float[] buf = COLUMNS.get();
-        if (buf.length < size) {
-            buf = new float[size];
-            COLUMNS.set(buf);
-        }
-        return buf;
+        return ShiftedWindows.grow(COLUMNS, size);
+    }
+
+
+    /**
+     * Panels of the column matrix col [rows, HW] of one sample and group (op(B) of the forward GEMM), packed
+     * straight from the image: each row of the panel is lowered by {@link Im2Col#row} into a small per-thread
+     * buffer and copied into its slivers, so the full column matrix (up to 1.8 MB per sample here, past L2)
+     * is never written and read back. Same values as im2col + packing, so the same bits.
+     */
+    private static Gemm.PanelB columnPanels(ConvGeometry g, float[] x, int xOff, int c0) {
+        int nr = Gemm.panelWidth();
+        return (pc, kc, jc, nc, pb) -> {
+            float[] row = ShiftedWindows.grow(PANEL_ROWS, nc);
+            int full = nc - nc % nr;
+            int sliver = nr * kc;
+            for (int p = 0; p < kc; p++) {
+                Im2Col.row(g, x, xOff, c0, pc + p, jc, jc + nc, row, 0);
+                int d = p * nr;
+                for (int jr = 0; jr < full; jr += nr, d += sliver) {
+                    for (int v = 0; v < nr; v += Kernels.LANES) {
+                        FloatVector.fromArray(Kernels.F, row, jr + v).intoArray(pb, d + v);
+                    }
+                }
+                if (full < nc) {
+                    for (int j = 0; j < nr; j++) {
+                        pb[d + j] = full + j < nc ? row[full + j] : 0f;
+                    }
+                }
+            }
+        };
+    }
+
+    /**
+     * Panels of colᵀ [HW, rows] (op(B) of the weight-gradient GEMM), packed straight from the image: the NR
+     * column-matrix rows of a sliver are lowered side by side into a per-thread buffer, then interleaved
+     * k-major into the sliver.
+     */
+    private static Gemm.PanelB transposedColumnPanels(ConvGeometry g, float[] x, int xOff, int c0) {
+        int nr = Gemm.panelWidth();
+        return (pc, kc, jc, nc, pb) -> {
+            float[] rowsBuf = ShiftedWindows.grow(PANEL_ROWS, nr * kc);
+            for (int jr = 0; jr < nc; jr += nr) {
+                int cols = Math.min(nr, nc - jr);
+                for (int j = 0; j < cols; j++) {
+                    Im2Col.row(g, x, xOff, c0, jc + jr + j, pc, pc + kc, rowsBuf, j * kc);
+                }
+                int dst = jr * kc;
+                for (int p = 0; p < kc; p++) {
+                    int d = dst + p * nr;
+                    for (int j = 0; j < cols; j++) {
+                        pb[d + j] = rowsBuf[j * kc + p];
+                    }
+                    for (int j = cols; j < nr; j++) {
+                        pb[d + j] = 0f;
+                    }
+                }
+            }
+        };
     }
 
     private static boolean isPointwise(ConvGeometry g) {
@@ -59,19 +126,36 @@ public final class Conv2dKernels {
         int rows = g.colRows();
         int cOutG = g.cOutG();
         boolean pointwise = isPointwise(g);
+        if (!pointwise && g.strideH() == 1 && g.strideW() == 1) {
+            ShiftedWindows sw = new ShiftedWindows(g);
+            Parallel.forRange(g.n(), (n0, n1) -> {
+                for (int n = n0; n < n1; n++) {
+                    for (int grp = 0; grp < g.groups(); grp++) {
+                        float[] xp = sw.padded(xd, xo + n * inSample, grp * g.cInG());
+                        float[] yw = sw.wideBuffer(cOutG);
+                        // Y'_g [C_out/G, H_out·W_p] = W_g [C_out/G, rows] · col' [rows, H_out·W_p]
+                        Gemm.sgemm(false, cOutG, sw.wide, rows, 1f, wd, wo + grp * cOutG * rows, rows,
+                                sw.columns(xp), 0f, yw, 0, sw.wide);
+                        sw.compact(yw, cOutG, yd, (n * g.cOut() + grp * cOutG) * hw, b, grp * cOutG);
+                    }
+                }
+            });
+            return y;
+        }
         Parallel.forRange(g.n(), (n0, n1) -> {
-            float[] col = pointwise ? null : columns(rows * hw);
             for (int n = n0; n < n1; n++) {
                 for (int grp = 0; grp < g.groups(); grp++) {
                     int yOff = (n * g.cOut() + grp * cOutG) * hw;
-                    float[] bMat = pointwise ? xd : col;
-                    int bOff = pointwise ? xo + n * inSample + grp * g.cInG() * hw : 0;
-                    if (!pointwise) {
-                        Im2Col.im2col(g, xd, xo + n * inSample, grp * g.cInG(), col);
-                    }
+                    int xOff = xo + n * inSample;
+                    int c0 = grp * g.cInG();
                     // Y_g [C_out/G, HW] = W_g [C_out/G, rows] · col [rows, HW]
-                    Gemm.sgemm(false, false, cOutG, hw, rows, 1f, wd, wo + grp * cOutG * rows, rows,
-                            bMat, bOff, hw, 0f, yd, yOff, hw);
+                    if (pointwise) {
+                        Gemm.sgemm(false, false, cOutG, hw, rows, 1f, wd, wo + grp * cOutG * rows, rows,
+                                xd, xOff + c0 * hw, hw, 0f, yd, yOff, hw);
+                    } else {
+                        Gemm.sgemm(false, cOutG, hw, rows, 1f, wd, wo + grp * cOutG * rows, rows,
+                                columnPanels(g, xd, xOff, c0), 0f, yd, yOff, hw);
+                    }
                 }
                 if (b != null) {
                     for (int o = 0; o < g.cOut(); o++) {
@@ -91,6 +175,17 @@ public final class Conv2dKernels {
     public static Tensor backwardInput(ConvGeometry g, Tensor dy, Tensor w) {
         if (Kernels.REFERENCE_ONLY) {
             return Conv2dReference.backwardInput(g, dy, w);
+        }
+        if (!isPointwise(g) && g.strideH() == 1 && g.strideW() == 1
+                && g.padH() <= g.dilH() * (g.kH() - 1) && g.padW() <= g.dilW() * (g.kW() - 1)) {
+            // With stride 1 the input gradient is itself a convolution (Dumoulin and Visin 2016, "A guide to
+            // convolution arithmetic", section 4.1): dy, padded by dil·(k − 1) − pad, convolved with the weights
+            // flipped in space and with C_in and C_out swapped per group. One fused forward pass replaces the
+            // GEMM into a column matrix and the col2im scatter.
+            ConvGeometry flipped = new ConvGeometry(g.n(), g.cOut(), g.hOut(), g.wOut(), g.cIn(), g.kH(), g.kW(),
+                    1, 1, g.dilH() * (g.kH() - 1) - g.padH(), g.dilW() * (g.kW() - 1) - g.padW(),
+                    g.dilH(), g.dilW(), g.groups(), g.h(), g.w());
+            return forward(flipped, dy, flippedWeight(g, w), null);
         }
         Tensor dyc = dy.contiguous();
         Tensor wc = w.contiguous();
@@ -126,6 +221,34 @@ public final class Conv2dKernels {
         return dx;
     }
 
+    /**
+     * w' [C_in, C_out/G, kH, kW] with {@code w'[g·C_in/G + c][o][p][q] = w[g·C_out/G + o][c][kH−1−p][kW−1−q]}:
+     * the weights of the stride-1 input-gradient convolution.
+     */
+    static Tensor flippedWeight(ConvGeometry g, Tensor w) {
+        Tensor wc = w.contiguous();
+        float[] src = wc.data();
+        int so = wc.offset();
+        int kH = g.kH();
+        int kW = g.kW();
+        int taps = kH * kW;
+        int cInG = g.cInG();
+        int cOutG = g.cOutG();
+        float[] dst = new float[g.cIn() * cOutG * taps];
+        for (int grp = 0; grp < g.groups(); grp++) {
+            for (int o = 0; o < cOutG; o++) {
+                for (int c = 0; c < cInG; c++) {
+                    int from = so + ((grp * cOutG + o) * cInG + c) * taps;
+                    int to = ((grp * cInG + c) * cOutG + o) * taps;
+                    for (int t = 0; t < taps; t++) {
+                        dst[to + taps - 1 - t] = src[from + t];
+                    }
+                }
+            }
+        }
+        return Tensor.wrap(dst, g.cIn(), cOutG, kH, kW);
+    }
+
     /** dw = Σ_n dY_g[n] · col[n]ᵀ, summed over fixed sample blocks in block order. */
     public static Tensor backwardWeight(ConvGeometry g, Tensor x, Tensor dy) {
         if (Kernels.REFERENCE_ONLY) {
@@ -145,21 +268,34 @@ public final class Conv2dKernels {
         int tasks = Parallel.taskCount(g.n(), SAMPLES_PER_TASK);
         float[] partials = new float[tasks * wSize];
         boolean pointwise = isPointwise(g);
+        ShiftedWindows sw = !pointwise && g.strideH() == 1 && g.strideW() == 1 ? new ShiftedWindows(g) : null;
+        if (sw != null && sw.wide >= GATHER_MIN_COLUMNS) {
+            return backwardWeightGathered(g, sw, xd, xo, dyd, dyo, tasks);
+        }
         Parallel.forRange(tasks, (t0, t1) -> {
-            float[] col = pointwise ? null : columns(rows * hw);
             for (int task = t0; task < t1; task++) {
                 int pOff = task * wSize;
                 int nEnd = Math.min(g.n(), (task + 1) * SAMPLES_PER_TASK);
                 for (int n = task * SAMPLES_PER_TASK; n < nEnd; n++) {
                     for (int grp = 0; grp < g.groups(); grp++) {
-                        float[] bMat = pointwise ? xd : col;
-                        int bOff = pointwise ? xo + n * inSample + grp * g.cInG() * hw : 0;
-                        if (!pointwise) {
-                            Im2Col.im2col(g, xd, xo + n * inSample, grp * g.cInG(), col);
-                        }
+                        int xOff = xo + n * inSample;
+                        int c0 = grp * g.cInG();
+                        int dyOff = dyo + (n * g.cOut() + grp * cOutG) * hw;
+                        int dwOff = pOff + grp * cOutG * rows;
                         // dW_g [C_out/G, rows] += dY_g [C_out/G, HW] · colᵀ [HW, rows]
-                        Gemm.sgemm(false, true, cOutG, rows, hw, 1f, dyd, dyo + (n * g.cOut() + grp * cOutG) * hw, hw,
-                                bMat, bOff, hw, 1f, partials, pOff + grp * cOutG * rows, rows);
+                        if (pointwise) {
+                            Gemm.sgemm(false, true, cOutG, rows, hw, 1f, dyd, dyOff, hw,
+                                    xd, xOff + c0 * hw, hw, 1f, partials, dwOff, rows);
+                        } else if (sw != null) {
+                            // Over the wide columns: dY' is zero in the extra ones, so they add nothing.
+                            float[] xp = sw.padded(xd, xOff, c0);
+                            float[] dyw = sw.wideGradient(dyd, dyOff, cOutG);
+                            Gemm.sgemm(false, cOutG, rows, sw.wide, 1f, dyw, 0, sw.wide,
+                                    sw.transposedColumns(xp), 1f, partials, dwOff, rows);
+                        } else {
+                            Gemm.sgemm(false, cOutG, rows, hw, 1f, dyd, dyOff, hw,
+                                    transposedColumnPanels(g, xd, xOff, c0), 1f, partials, dwOff, rows);
+                        }
                     }
                 }
             }
@@ -169,6 +305,53 @@ public final class Conv2dKernels {
             int pOff = task * wSize;
             for (int i = 0; i < wSize; i++) {
                 dw[i] += partials[pOff + i];
+            }
+        }
+        return Tensor.wrap(dw, g.weightShape());
+    }
+
+    /**
+     * The stride-1 weight gradient on shifted windows ({@link ShiftedWindows}), transposed so that both
+     * operands are read in place: per sample and group, {@code dWᵀ_g [rows, C_out/G] += col' [rows, wide] ·
+     * dYt [wide, C_out/G]}, where the rows of col' are windows of the padded input and dYt is dY transposed
+     * with zero rows for the extra columns. Partials per fixed block of samples, added in block order, then
+     * transposed back to [C_out, C_in/G, kH, kW].
+     */
+    private static Tensor backwardWeightGathered(ConvGeometry g, ShiftedWindows sw, float[] xd, int xo, float[] dyd,
+                                                 int dyo, int tasks) {
+        int inSample = g.cIn() * g.h() * g.w();
+        int hw = g.colCols();
+        int rows = g.colRows();
+        int cOutG = g.cOutG();
+        int wSize = g.cOut() * rows;
+        int[] outputRows = new int[sw.wide];
+        for (int p = 0; p < sw.wide; p++) {
+            outputRows[p] = p * cOutG;
+        }
+        float[] partials = new float[tasks * wSize];   // per task: [groups][rows, C_out/G]
+        Parallel.forRange(tasks, (t0, t1) -> {
+            for (int task = t0; task < t1; task++) {
+                int nEnd = Math.min(g.n(), (task + 1) * SAMPLES_PER_TASK);
+                for (int n = task * SAMPLES_PER_TASK; n < nEnd; n++) {
+                    for (int grp = 0; grp < g.groups(); grp++) {
+                        float[] xp = sw.padded(xd, xo + n * inSample, grp * g.cInG());
+                        float[] dyt = sw.transposedWideGradient(dyd, dyo + (n * g.cOut() + grp * cOutG) * hw, cOutG);
+                        GatherGemm.sgemm(rows, cOutG, sw.wide, xp, sw.windowStarts, dyt, outputRows, 1f,
+                                partials, task * wSize + grp * rows * cOutG, cOutG);
+                    }
+                }
+            }
+        });
+        float[] dw = new float[wSize];
+        for (int task = 0; task < tasks; task++) {
+            for (int grp = 0; grp < g.groups(); grp++) {
+                int src = task * wSize + grp * rows * cOutG;
+                for (int o = 0; o < cOutG; o++) {
+                    int dst = (grp * cOutG + o) * rows;
+                    for (int r = 0; r < rows; r++) {
+                        dw[dst + r] += partials[src + r * cOutG + o];
+                    }
+                }
             }
         }
         return Tensor.wrap(dw, g.weightShape());

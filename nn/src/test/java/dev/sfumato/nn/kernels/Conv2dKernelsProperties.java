@@ -92,6 +92,17 @@ class Conv2dKernelsProperties {
         forwardAndBackwardMatchReference(new Case(1, 1, 2, 3, 2, 3, 3, 3, 2, 3, 2, 2, 2, 2, 5));
     }
 
+    /**
+     * Shapes past the GEMM's blocks, which the small random cases never reach: 64·9 = 576 column rows (two K
+     * blocks of 288), 66·66 = 4356 output columns (past the 4096-column panel), and stride 2 with groups.
+     */
+    @Test
+    void largeShapesCrossTheGemmBlocks() {
+        forwardAndBackwardMatchReference(new Case(2, 1, 64, 20, 12, 12, 3, 3, 1, 1, 1, 1, 1, 1, 11));
+        forwardAndBackwardMatchReference(new Case(1, 1, 3, 5, 66, 66, 3, 3, 1, 1, 1, 1, 1, 1, 12));
+        forwardAndBackwardMatchReference(new Case(2, 2, 40, 6, 9, 11, 3, 3, 2, 2, 1, 1, 1, 1, 13));
+    }
+
     @Property(tries = 20)
     void nonContiguousInputsGiveTheSameResult(@ForAll("cases") Case c) {
         ConvGeometry g = c.geometry();

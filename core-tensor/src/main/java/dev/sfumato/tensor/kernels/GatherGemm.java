@@ -1,0 +1,166 @@
+package dev.sfumato.tensor.kernels;
+
+import static dev.sfumato.tensor.kernels.Gemm.MR;
+import static dev.sfumato.tensor.kernels.Gemm.NR;
+import static dev.sfumato.tensor.kernels.Kernels.F;
+import static dev.sfumato.tensor.kernels.Kernels.LANES;
+
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * A matrix product whose operands are addressed through row tables and never packed:
+ * <pre>
+ * C[i, j] = Σ_p a[aRow[i] + p] · b[bRow[p] + j] + beta·C[i, j]        i < M, j < N, p < K
+ * </pre>
+ * Row i of A is a unit-stride run starting at {@code aRow[i]}, row p of B one starting at {@code bRow[p]};
+ * the rows may overlap. {@link GatherGemmReference} is its specification.
+ *
+ * <p>Why: a stride-1 convolution over a zero-padded image is exactly this product. With the image padded
+ * once, the im2col row of kernel tap (c, p, q) is one contiguous run of the image (see
+ * {@code dev.sfumato.nn.kernels.ShiftedWindows}), so a table of run starts replaces the column matrix, and
+ * the weight gradient reads the image rows as A the same way. The BLIS-style {@link Gemm} has to pack such
+ * operands first, and with the small M and N of a U-Net layer (32-256 channels) the packing costs a large
+ * share of the product: each packed float is reused only M/4 or N/16 times.
+ *
+ * <p>Trick: the micro-kernel of {@link Gemm} (a 4×16 tile of C in eight vector registers, eight FMAs per
+ * step of p), fed straight from the tables: per step it loads two vectors of B from {@code bRow[p] + j}
+ * and broadcasts one float from each of four A rows. K is cut into blocks no longer than {@link Gemm#KC},
+ * fixed by K alone, so that a kc×16 sliver of B stays in L1 while every row tile of A streams past it. The
+ * result is the same on any number of threads because the kernel is single-threaded: callers parallelise
+ * over independent products (a convolution's samples).
+ *
+ * <p>Edges: a tile past row M repeats row M − 1 and drops it; a tile past column N reads, and drops, up to
+ * 15 floats after the end of a B row, so {@code b} must hold {@code bRow[p] + roundUp(N, 16)} floats for
+ * every p (checked).
+ */
+public final class GatherGemm {
+
+    private GatherGemm() {}
+
+    private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MR * NR]);
+
+    /** Columns a tile reads from each row of B: N rounded up to the tile width. */
+    public static int paddedColumns(int n) {
+        return Gemm.roundUp(n, NR);
+    }
+
+    /**
+     * C[i, j] = Σ_p a[aRow[i] + p]·b[bRow[p] + j] + beta·C[i, j] for i < m, j < n, with C row-major at
+     * {@code c[cOff + i·ldc + j]}; beta == 0 overwrites C. Runs on the calling thread.
+     *
+     * @throws IllegalArgumentException when a size is negative, a table is shorter than m or k, or a row
+     *     would read outside its array (for B, {@code roundUp(n, 16)} floats from each row start)
+     */
+    public static void sgemm(int m, int n, int k, float[] a, int[] aRow, float[] b, int[] bRow, float beta,
+                             float[] c, int cOff, int ldc) {
+        check(m, n, k, a, aRow, b, bRow, c, cOff, ldc);
+        if (Kernels.REFERENCE_ONLY) {
+            GatherGemmReference.sgemm(m, n, k, a, aRow, b, bRow, beta, c, cOff, ldc);
+            return;
+        }
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    int ci = cOff + i * ldc + j;
+                    c[ci] = beta == 0f ? 0f : beta * c[ci];
+                }
+            }
+            return;
+        }
+        float[] tile = TILE.get();
+        int kBlocks = Gemm.ceilDiv(k, Gemm.KC);
+        int kc = Gemm.ceilDiv(k, kBlocks);
+        for (int pc = 0; pc < k; pc += kc) {
+            int kcb = Math.min(kc, k - pc);
+            // beta applies once, on the first K block; later blocks accumulate into C.
+            float betaNow = pc == 0 ? beta : 1f;
+            for (int jr = 0; jr < n; jr += NR) {
+                int nr = Math.min(NR, n - jr);
+                for (int ir = 0; ir < m; ir += MR) {
+                    int mr = Math.min(MR, m - ir);
+                    int r0 = aRow[ir] + pc;
+                    int r1 = aRow[ir + Math.min(1, mr - 1)] + pc;
+                    int r2 = aRow[ir + Math.min(2, mr - 1)] + pc;
+                    int r3 = aRow[ir + Math.min(3, mr - 1)] + pc;
+                    microKernel(kcb, a, r0, r1, r2, r3, b, bRow, pc, jr, tile);
+                    Gemm.updateC(tile, mr, nr, 1f, betaNow, c, cOff + ir * ldc + jr, ldc);
+                }
+            }
+        }
+    }
+
+    /**
+     * T[i, :] = Σ_{p < kc} a[r_i + p]·b[bRow[pc + p] + jr : +16] for the four A rows r_0..r_3: the
+     * micro-kernel of {@link Gemm}, with A broadcast from its rows and B loaded through the table.
+     */
+    private static void microKernel(int kc, float[] a, int r0, int r1, int r2, int r3, float[] b, int[] bRow,
+                                    int pc, int jr, float[] t) {
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c01 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F);
+        FloatVector c11 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F);
+        FloatVector c21 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F);
+        FloatVector c31 = FloatVector.zero(F);
+        for (int p = 0; p < kc; p++) {
+            int bp = bRow[pc + p] + jr;
+            FloatVector b0 = FloatVector.fromArray(F, b, bp);
+            FloatVector b1 = FloatVector.fromArray(F, b, bp + LANES);
+            FloatVector a0 = FloatVector.broadcast(F, a[r0 + p]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(F, a[r1 + p]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(F, a[r2 + p]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(F, a[r3 + p]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+        }
+        c00.intoArray(t, 0);
+        c01.intoArray(t, LANES);
+        c10.intoArray(t, NR);
+        c11.intoArray(t, NR + LANES);
+        c20.intoArray(t, 2 * NR);
+        c21.intoArray(t, 2 * NR + LANES);
+        c30.intoArray(t, 3 * NR);
+        c31.intoArray(t, 3 * NR + LANES);
+    }
+
+    static void check(int m, int n, int k, float[] a, int[] aRow, float[] b, int[] bRow, float[] c, int cOff,
+                      int ldc) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("GatherGemm: sizes must be >= 0, got m=" + m + " n=" + n + " k=" + k);
+        }
+        if (aRow.length < m || bRow.length < k) {
+            throw new IllegalArgumentException("GatherGemm: row tables hold " + aRow.length + " and " + bRow.length
+                    + " starts, need m=" + m + " and k=" + k);
+        }
+        if (m == 0 || n == 0) {
+            return;
+        }
+        for (int i = 0; i < m; i++) {
+            if (aRow[i] < 0 || (long) aRow[i] + k > a.length) {
+                throw new IllegalArgumentException("GatherGemm: row " + i + " of A starts at " + aRow[i]
+                        + " and needs k=" + k + " floats, but a has " + a.length);
+            }
+        }
+        long need = paddedColumns(n);
+        for (int p = 0; p < k; p++) {
+            if (bRow[p] < 0 || bRow[p] + need > b.length) {
+                throw new IllegalArgumentException("GatherGemm: row " + p + " of B starts at " + bRow[p]
+                        + " and tiles read " + need + " floats (n=" + n + " rounded up to 16), but b has " + b.length);
+            }
+        }
+        if (cOff < 0 || ldc < n || (long) cOff + (long) (m - 1) * ldc + n > c.length) {
+            throw new IllegalArgumentException("GatherGemm: C of " + m + "x" + n + " at offset " + cOff + " with ldc="
+                    + ldc + " does not fit in c of length " + c.length);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.sfumato.tensor.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * {@link GatherGemm#sgemm} against {@link GatherGemmReference#sgemm}: random sizes around the tile and the
+ * K block, overlapping row tables in any order (as a convolution's shifted windows are), beta 0 and 1.
+ */
+class GatherGemmProperties {
+
+    private static final double U = Math.ulp(1.0f) / 2;
+
+    @Provide
+    Arbitrary<Integer> size() {
+        return Arbitraries.of(1, 3, 4, 5, 8, 15, 16, 17, 33, 67, 520, 1030);
+    }
+
+    @Property(tries = 150)
+    void matchesReference(@ForAll("size") int m, @ForAll("size") int n, @ForAll("size") int k,
+                          @ForAll boolean accumulate, @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        // A and B are pools of floats that the tables index with overlapping, unordered runs.
+        float[] a = random(r, k + 40);
+        float[] b = random(r, GatherGemm.paddedColumns(n) + 40);
+        int[] aRow = new int[m];
+        int[] bRow = new int[k];
+        for (int i = 0; i < m; i++) {
+            aRow[i] = r.nextInt(41);
+        }
+        for (int p = 0; p < k; p++) {
+            bRow[p] = r.nextInt(41);
+        }
+        int ldc = n + r.nextInt(3);
+        float[] c0 = random(r, m * ldc + 1);
+        float beta = accumulate ? 1f : 0f;
+        if (!accumulate) {
+            Arrays.fill(c0, Float.NaN);  // beta 0 must overwrite, NaN may not leak
+        }
+        float[] expected = c0.clone();
+        float[] actual = c0.clone();
+        GatherGemmReference.sgemm(m, n, k, a, aRow, b, bRow, beta, expected, 0, ldc);
+        GatherGemm.sgemm(m, n, k, a, aRow, b, bRow, beta, actual, 0, ldc);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double absSum = accumulate ? Math.abs(c0[i * ldc + j]) : 0;
+                for (int p = 0; p < k; p++) {
+                    absSum += Math.abs((double) a[aRow[i] + p] * b[bRow[p] + j]);
+                }
+                double nn = k + 2;
+                double bound = 2 * (nn * U / (1 - nn * U)) * absSum + Float.MIN_NORMAL;
+                int ci = i * ldc + j;
+                if (!(Math.abs(actual[ci] - expected[ci]) <= bound)) {
+                    fail("C[" + i + "," + j + "] = " + actual[ci] + ", reference " + expected[ci] + ", bound " + bound
+                            + " (m=" + m + " n=" + n + " k=" + k + ")");
+                }
+            }
+            for (int j = n; j < ldc; j++) {
+                int ci = i * ldc + j;
+                if (Float.floatToRawIntBits(actual[ci]) != Float.floatToRawIntBits(c0[ci])) {
+                    fail("C[" + i + "," + j + "] past column n=" + n + " was written");
+                }
+            }
+        }
+    }
+
+    @Example
+    void rejectsRowsThatReadPastTheirArrays() {
+        float[] c = new float[16];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
+                GatherGemm.sgemm(1, 3, 2, new float[4], new int[] {0}, new float[17], new int[] {0, 2}, 0f, c, 0, 3));
+        assertTrue(e.getMessage().contains("row 1 of B starts at 2") && e.getMessage().contains("16 floats"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () ->
+                GatherGemm.sgemm(1, 3, 2, new float[4], new int[] {3}, new float[32], new int[] {0, 0}, 0f, c, 0, 3));
+        assertTrue(e.getMessage().contains("row 0 of A starts at 3"), e.getMessage());
+    }
+
+    private static float[] random(SplittableRandom r, int size) {
+        float[] x = new float[size];
+        for (int i = 0; i < size; i++) {
+            x[i] = (float) (r.nextDouble() * 2 - 1);
+        }
+        return x;
+    }
+}
