@@ -103,8 +103,14 @@ public final class Conv2dKernels {
         };
     }
 
+    /**
+     * A 1×1 convolution whose input is its own column matrix. The sizes must match too: the geometry of a
+     * transposed 1×1 convolution with dilation and output padding has input columns the convolution never
+     * reads (w = W_out + 1), and treating its input as the column matrix read the wrong pixels.
+     */
     private static boolean isPointwise(ConvGeometry g) {
-        return g.kH() == 1 && g.kW() == 1 && g.strideH() == 1 && g.strideW() == 1 && g.padH() == 0 && g.padW() == 0;
+        return g.kH() == 1 && g.kW() == 1 && g.strideH() == 1 && g.strideW() == 1 && g.padH() == 0 && g.padW() == 0
+                && g.h() == g.hOut() && g.w() == g.wOut();
     }
 
     /** y = conv2d(x, w) + b: x [N, C_in, H, W], w [C_out, C_in/G, kH, kW], b [C_out] or null → [N, C_out, H_out, W_out]. */
@@ -176,7 +182,12 @@ public final class Conv2dKernels {
         if (Kernels.REFERENCE_ONLY) {
             return Conv2dReference.backwardInput(g, dy, w);
         }
-        if (!isPointwise(g) && g.strideH() == 1 && g.strideW() == 1
+        // The geometry of a transposed convolution may carry output padding: rows and columns of the input that
+        // the convolution never reads. The flipped convolution would have to produce them (as zeros), so such
+        // geometries, like padding wider than the kernel's reach, take the general path.
+        boolean exact = g.h() + 2 * g.padH() - g.dilH() * (g.kH() - 1) == g.hOut()
+                && g.w() + 2 * g.padW() - g.dilW() * (g.kW() - 1) == g.wOut();
+        if (!isPointwise(g) && g.strideH() == 1 && g.strideW() == 1 && exact
                 && g.padH() <= g.dilH() * (g.kH() - 1) && g.padW() <= g.dilW() * (g.kW() - 1)) {
             // With stride 1 the input gradient is itself a convolution (Dumoulin and Visin 2016, "A guide to
             // convolution arithmetic", section 4.1): dy, padded by dil·(k − 1) − pad, convolved with the weights
