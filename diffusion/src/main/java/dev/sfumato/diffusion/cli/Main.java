@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "Sfumato 0.1.0-SNAPSHOT",
         description = "A deep-learning framework and DDPM in pure Java.",
-        subcommands = {TrainCommand.class, SampleCommand.class, ClassifierCommand.class, EvalCommand.class,
+        subcommands = {TrainCommand.class, SampleCommand.class, ExportCommand.class, ClassifierCommand.class, EvalCommand.class,
                 DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -87,6 +87,11 @@ public final class Trainer {
     }
 
     private void restore(Path file, Checkpoint c) throws IOException {
+        if (c.model().isEmpty() || c.optimizer().isEmpty()) {
+            throw new IOException(file + ": this checkpoint holds only weights for sampling (written by 'sfumato"
+                    + " export'), not the model, optimiser and data state a run resumes from; resume from a"
+                    + " checkpoint in the run's checkpoints/ directory");
+        }
         try {
             model.loadStateDict(c.model(), true);
             ema.loadStateDict(c.ema());

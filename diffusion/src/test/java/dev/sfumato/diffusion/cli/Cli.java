@@ -6,24 +6,28 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
-/** Runs the {@code sfumato} command line in-process and captures what it prints to standard output. */
+/** Runs the {@code sfumato} command line in-process and captures what it prints to standard output and error. */
 final class Cli {
 
-    /** The exit code and standard output of one run. */
-    record Run(int exitCode, String out) {}
+    /** The exit code, standard output and standard error of one run. */
+    record Run(int exitCode, String out, String err) {}
 
     private Cli() {}
 
     static Run run(String... args) {
-        PrintStream saved = System.out;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (PrintStream capture = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-            System.setOut(capture);
+        PrintStream savedOut = System.out;
+        PrintStream savedErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (PrintStream captureOut = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream captureErr = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            System.setOut(captureOut);
+            System.setErr(captureErr);
             int code = new CommandLine(new Main()).execute(args);
-            capture.flush();
-            return new Run(code, bytes.toString(StandardCharsets.UTF_8));
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
-            System.setOut(saved);
+            System.setOut(savedOut);
+            System.setErr(savedErr);
         }
     }
 }

@@ -41,11 +41,24 @@ class CliSmokeTest {
         // make_grid: 2 × 2 images of 28 px with a 2 px border around and between: 2 + 2 · (28 + 2) = 62.
         assertEquals(62, image.getWidth());
         assertEquals(62, image.getHeight());
+
+        // export: the EMA weights in F16, a quarter of the checkpoint, and it samples like the checkpoint.
+        Path exported = dir.resolve("shipped").resolve("model.safetensors");
+        Cli.Run export = Cli.run("export", "--checkpoint", "latest", "--run", run.toString(), "--out", exported.toString());
+        assertEquals(0, export.exitCode(), export.out());
+        assertTrue(Files.size(exported) < Files.size(checkpoint) / 3, Files.size(exported) + " vs " + Files.size(checkpoint));
+        Path png2 = dir.resolve("samples-exported.png");
+        assertEquals(0, Cli.run("sample", "--checkpoint", exported.toString(), "--n", "4", "--steps", "3",
+                "--nrow", "2", "--out", png2.toString()).exitCode());
+        assertEquals(62, ImageIO.read(png2.toFile()).getWidth());
+        Cli.Run resume = Cli.run("train", "--data", data.toString(), "--out", run.toString(), "--resume",
+                exported.toString());
+        assertTrue(resume.exitCode() != 0 && resume.err().contains("only weights for sampling"), resume.err());
     }
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"train", "sample", "classifier", "eval", "demo"}) {
+        for (String command : new String[] {"train", "sample", "export", "classifier", "eval", "demo"}) {
             Cli.Run run = Cli.run(command, "--help");
             assertEquals(0, run.exitCode(), command + " --help");
             assertTrue(run.out().contains("Usage: sfumato " + command), run.out());

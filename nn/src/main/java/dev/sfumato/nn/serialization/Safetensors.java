@@ -116,25 +116,56 @@ public final class Safetensors {
      */
     public static void save(Map<String, Tensor> tensors, Map<String, String> metadata, Path file)
             throws IOException {
+        save(tensors, metadata, file, Dtype.F32);
+    }
+
+    /**
+     * Saves {@code tensors} as F16 (IEEE half precision, round to nearest even), half the size of F32: for
+     * shipping weights that are only used for inference. Every value must fit F16's range: a finite value
+     * beyond ±65504 would become infinity, so it is an error naming the tensor and the value. Reading
+     * converts back to float32 exactly.
+     */
+    public static void saveF16(Map<String, Tensor> tensors, Map<String, String> metadata, Path file)
+            throws IOException {
+        if (tensors != null) {
+            for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+                float[] v = e.getValue() == null ? new float[0] : e.getValue().toArray();
+                for (int i = 0; i < v.length; i++) {
+                    if (Float.isFinite(v[i]) && Float.isInfinite(Float.float16ToFloat(Float.floatToFloat16(v[i])))) {
+                        throw new IllegalArgumentException("safetensors saveF16: tensor '" + e.getKey() + "' holds "
+                                + v[i] + " at flat index " + i + ", beyond the F16 range ±65504");
+                    }
+                }
+            }
+        }
+        save(tensors, metadata, file, Dtype.F16);
+    }
+
+    private static void save(Map<String, Tensor> tensors, Map<String, String> metadata, Path file, Dtype dtype)
+            throws IOException {
         if (tensors == null || metadata == null) {
             throw new IllegalArgumentException("safetensors save: tensors and metadata must not be null");
         }
         // One snapshot for both the header and the data, so the two cannot disagree on the order.
         List<Map.Entry<String, Tensor>> entries = new ArrayList<>(tensors.entrySet());
-        byte[] header = header(entries, metadata);
+        byte[] header = header(entries, metadata, dtype);
         AtomicFiles.write(file, out -> {
             ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
             chunk.putLong(0, header.length);
             out.write(chunk.array(), 0, Long.BYTES);
             out.write(header);
             for (Map.Entry<String, Tensor> e : entries) {
-                writeF32(out, e.getValue(), chunk);
+                if (dtype == Dtype.F16) {
+                    writeF16(out, e.getValue(), chunk);
+                } else {
+                    writeF32(out, e.getValue(), chunk);
+                }
             }
         });
     }
 
     /** The JSON header, padded with spaces to a multiple of 8 bytes. */
-    private static byte[] header(List<Map.Entry<String, Tensor>> tensors, Map<String, String> metadata) {
+    private static byte[] header(List<Map.Entry<String, Tensor>> tensors, Map<String, String> metadata, Dtype dtype) {
         StringBuilder json = new StringBuilder("{");
         if (!metadata.isEmpty()) {
             json.append(Json.quote(METADATA_KEY)).append(":{");
@@ -160,8 +191,8 @@ public final class Safetensors {
                         + "' is reserved for the metadata map and cannot name a tensor");
             }
             int[] shape = e.getValue().shape();
-            long end = offset + (long) e.getValue().numel() * Float.BYTES;
-            json.append(Json.quote(key)).append(":{\"dtype\":\"F32\",\"shape\":[");
+            long end = offset + (long) e.getValue().numel() * dtype.bytes;
+            json.append(Json.quote(key)).append(":{\"dtype\":\"").append(dtype.name()).append("\",\"shape\":[");
             for (int d = 0; d < shape.length; d++) {
                 json.append(d == 0 ? "" : ",").append(shape[d]);
             }
@@ -206,6 +237,22 @@ public final class Safetensors {
             floats.clear();
             floats.put(data, base + i, len);
             out.write(chunk.array(), 0, len * Float.BYTES);
+        }
+    }
+
+    private static void writeF16(OutputStream out, Tensor t, ByteBuffer chunk) throws IOException {
+        Tensor c = t.contiguous();
+        float[] data = c.data();
+        int base = c.offset();
+        int n = c.numel();
+        int perChunk = CHUNK_BYTES / Short.BYTES;
+        for (int i = 0; i < n; i += perChunk) {
+            int len = Math.min(perChunk, n - i);
+            chunk.clear();
+            for (int j = 0; j < len; j++) {
+                chunk.putShort(j * Short.BYTES, Float.floatToFloat16(data[base + i + j]));
+            }
+            out.write(chunk.array(), 0, len * Short.BYTES);
         }
     }
 

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -206,6 +208,41 @@ class SafetensorsTest {
         Path file = dir.resolve("large.safetensors");
         Safetensors.save(Map.of("big", Tensor.wrap(values, values.length)), file);
         assertArrayEquals(values, Safetensors.load(file).get("big").toArray());
+    }
+
+    @Test
+    void savesF16RoundedToNearestEvenAndReadsItBack() throws IOException {
+        // 1 + 2^-11 lies halfway between 1 and the next half (1 + 2^-10): ties go to even, i.e. to 1.
+        float[] values = new float[70_001]; // crosses the 64 KiB chunk (32 768 halves) twice
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (i % 7 - 3) * 0.37f;
+        }
+        values[0] = 1f + 0x1p-11f;
+        values[1] = 65504f;
+        values[2] = 0x1p-24f;
+        Path file = dir.resolve("half.safetensors");
+        Safetensors.saveF16(Map.of("w", Tensor.wrap(values, values.length)), Map.of("k", "v"), file);
+        assertEquals(8 + 2L * values.length, Files.size(file) - headerLength(file));
+        float[] back = Safetensors.load(file).get("w").toArray();
+        for (int i = 0; i < values.length; i++) {
+            assertEquals(Float.float16ToFloat(Float.floatToFloat16(values[i])), back[i], "index " + i);
+        }
+        assertEquals(1f, back[0]);
+        assertEquals(65504f, back[1]);
+        assertEquals(0x1p-24f, back[2]);
+    }
+
+    @Test
+    void savingF16RefusesValuesBeyondItsRange() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Safetensors.saveF16(
+                Map.of("big", Tensor.wrap(new float[] {1f, 70000f}, 2)), Map.of(), dir.resolve("x.safetensors")));
+        assertContains(e.getMessage(), "'big'", "70000.0", "flat index 1", "65504");
+        assertFalse(Files.exists(dir.resolve("x.safetensors")));
+    }
+
+    private static long headerLength(Path file) throws IOException {
+        byte[] first = Arrays.copyOf(Files.readAllBytes(file), 8);
+        return ByteBuffer.wrap(first).order(ByteOrder.LITTLE_ENDIAN).getLong();
     }
 
     @Test
