@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# A full DDPM U-Net training step and a sampler's no-grad network evaluation, Sfumato next to PyTorch 1.13
+# (issue 6), on the default network (28x28x1, base 32, (1, 2, 2), 1,539,329 parameters). For each thread
+# count and mode, runs alternate (Sfumato, PyTorch, Sfumato, PyTorch, ...), each in a fresh process, so both
+# see the same machine load. Prints a Markdown table: median and best ms per step over all timed steps of all
+# rounds, the Sfumato/PyTorch ratio of the medians (below 1.0 means Sfumato is faster), images/s, Sfumato's
+# heap allocation per step, and each side's peak RSS (the largest over the rounds).
+#
+# What a step is: dev.sfumato.benchmarks.diffusion.StepCase (Trainer.step() of the default recipe: data,
+# q_sample, forward, MSE on eps, backward, clip at norm 1, Adam lr 2e-4, EMA) and its mirror in
+# benchmarks/scripts/ddpm_step_torch.py.
+#
+# Usage: benchmarks/scripts/step-side-by-side.sh [--batch 64] [--rounds 3] [--warmup 2] [--steps 5]
+#                                                [--threads "1 2"] [--modes "train sample"]
+# Environment: PYTHON (default /usr/bin/python3), SFUMATO_JAVA_OPTS (extra JVM flags, as for the launcher).
+#
+# Time and allocation per step under JMH (gc.alloc.rate.norm is bytes per step):
+#   mvn -B -q -pl benchmarks -am package exec:exec -DskipTests -Djmh.args="StepBenchmark -prof gc"
+# or, one case:  ... -Djmh.args="StepBenchmark.trainStep -p batch=64 -p threads=2 -prof gc"
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+source "$root/benchmarks/scripts/lib.sh"
+
+BATCH=64
+ROUNDS=3
+WARMUP=2
+STEPS=5
+THREADS="1 2"
+MODES="train sample"
+PYTHON=${PYTHON:-/usr/bin/python3}
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --batch) BATCH=$2; shift 2 ;;
+        --rounds) ROUNDS=$2; shift 2 ;;
+        --warmup) WARMUP=$2; shift 2 ;;
+        --steps) STEPS=$2; shift 2 ;;
+        --threads) THREADS=$2; shift 2 ;;
+        --modes) MODES=$2; shift 2 ;;
+        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+    esac
+done
+
+java=$(find_java25)
+require_python_modules "$PYTHON" torch
+require_openblas
+ensure_benchmarks_jar "$root"
+jar="$root/benchmarks/target/benchmarks.jar"
+
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+# Runs one side once; appends its result line to all.txt, or prints its log and stops.
+run() {
+    local name=$1; shift
+    if ! "$@" > "$out/line" 2> "$out/log"; then
+        echo "$name failed:" >&2
+        cat "$out/log" >&2
+        exit 1
+    fi
+    grep -E '^(sfumato|torch) ' "$out/line" >> "$out/all.txt"
+}
+
+echo "java: $java; python: $PYTHON (torch $("$PYTHON" -c 'import torch; print(torch.__version__)'));" \
+     "batch=$BATCH rounds=$ROUNDS warmup=$WARMUP steps=$STEPS" >&2
+# Another busy process skews both sides, PyTorch's spinning OpenMP threads on 2 threads most of all.
+load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0)
+echo "load average (1 min) before the runs: $load" >&2
+if awk -v l="$load" 'BEGIN { exit !(l > 0.5) }'; then
+    echo "warning: the machine is busy; ratios measured now, the 2-thread ones especially, are not meaningful" >&2
+fi
+for t in $THREADS; do
+    for mode in $MODES; do
+        for r in $(seq "$ROUNDS"); do
+            echo "threads=$t $mode round $r/$ROUNDS: Sfumato ..." >&2
+            # The launcher's flags (sfumato script), so a step runs as in 'sfumato train'.
+            # shellcheck disable=SC2086
+            run Sfumato "$java" --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss8m \
+                -XX:G1HeapRegionSize=32m ${SFUMATO_JAVA_OPTS:-} -cp "$jar" dev.sfumato.benchmarks.diffusion.StepRunner \
+                --mode "$mode" --batch "$BATCH" --threads "$t" --warmup "$WARMUP" --steps "$STEPS"
+            echo "threads=$t $mode round $r/$ROUNDS: PyTorch ..." >&2
+            run PyTorch env OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS="$t" "$PYTHON" \
+                "$root/benchmarks/scripts/ddpm_step_torch.py" \
+                --mode "$mode" --batch "$BATCH" --threads "$t" --warmup "$WARMUP" --steps "$STEPS"
+        done
+    done
+done
+
+"$PYTHON" - "$out/all.txt" <<'PY'
+import statistics, sys
+runs = {}
+for line in open(sys.argv[1]):
+    impl, *pairs = line.split()
+    kv = dict(p.split("=", 1) for p in pairs)
+    runs.setdefault((impl, kv["mode"], int(kv["threads"]), int(kv["batch"])), []).append(kv)
+
+def pooled(impl, key):
+    rs = runs.get((impl,) + key, [])
+    ms = [float(v) for r in rs for v in r["ms_all"].split(",")]
+    rss = max(float(r["peak_rss_mb"]) for r in rs) if rs else float("nan")
+    return ms, rss, rs
+
+print("| mode | threads | batch | Sfumato ms median / best | PyTorch ms median / best | ratio S/P (median)"
+      " | Sfumato img/s | PyTorch img/s | Sfumato alloc MB/step | Sfumato peak RSS MB | PyTorch peak RSS MB |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+for key in sorted({k[1:] for k in runs}, key=lambda k: (k[1], k[0] != "train", k[2])):
+    mode, threads, batch = key
+    s, s_rss, s_runs = pooled("sfumato", key)
+    o, o_rss, _ = pooled("torch", key)
+    if not s or not o:
+        continue
+    sm, om = statistics.median(s), statistics.median(o)
+    alloc = statistics.median(float(r["alloc_mb_per_step"]) for r in s_runs)
+    print(f"| {mode} | {threads} | {batch} | {sm:.1f} / {min(s):.1f} | {om:.1f} / {min(o):.1f} | {sm / om:.2f}"
+          f" | {batch * 1000 / sm:.1f} | {batch * 1000 / om:.1f} | {alloc:.0f} | {s_rss:.0f} | {o_rss:.0f} |")
+PY
