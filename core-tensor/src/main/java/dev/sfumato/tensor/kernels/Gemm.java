@@ -138,6 +138,78 @@ public final class Gemm {
         if (m < 0 || n < 0 || k < 0) {
             throw new IllegalArgumentException("sgemm: sizes must be >= 0, got m=" + m + " n=" + n + " k=" + k);
         }
+        run(m, n, k, alpha, transA, a, aOff, lda, null, panels, beta, c, cOff, ldc);
+    }
+
+    /**
+     * op(A) packed once, in the layout the micro-kernel reads, for many products with the same A: a
+     * convolution's weights are the A of one product per sample, and packing them for every sample cost as
+     * much as a third of the product at 7×7. Layout: K block q (starting at pc = q·kc) holds MR-row slivers
+     * of length kcb = min(kc, K − pc), sliver r/MR at {@code pc·roundUp(M, MR) + r·kcb}.
+     */
+    public static final class PackedA {
+        final int m;
+        final int k;
+        final int mp;
+        final float[] data;
+
+        private PackedA(int m, int k, float[] data) {
+            this.m = m;
+            this.k = k;
+            this.mp = roundUp(m, MR);
+            this.data = data;
+        }
+
+        /** Start of the sliver holding row {@code row} (a multiple of MR) in the K block starting at pc. */
+        int offset(int pc, int row, int kcb) {
+            return pc * mp + row * kcb;
+        }
+
+        /** Rows of op(A). */
+        public int rows() {
+            return m;
+        }
+
+        /** Columns of op(A), the K of the products. */
+        public int columns() {
+            return k;
+        }
+    }
+
+    /** Packs op(A) (M×K; stored as for {@link #sgemm}) once, for {@link #sgemm(PackedA, int, float, PanelB, float, float[], int, int)}. */
+    public static PackedA packA(boolean transA, int m, int k, float[] a, int aOff, int lda) {
+        if (m < 0 || k < 0) {
+            throw new IllegalArgumentException("packA: sizes must be >= 0, got m=" + m + " k=" + k);
+        }
+        float[] data = new float[roundUp(m, MR) * k];
+        if (m > 0 && k > 0) {
+            int kc = kBlock(k);
+            for (int pc = 0; pc < k; pc += kc) {
+                int kcb = Math.min(kc, k - pc);
+                packA(transA, a, aOff, lda, 0, m, pc, kcb, data, pc * roundUp(m, MR));
+            }
+        }
+        return new PackedA(m, k, data);
+    }
+
+    /**
+     * C = alpha·A·op(B) + beta·C with A packed beforehand by {@link #packA} and op(B) (K×N) supplied by
+     * {@code panels}: the same operations in the same order as the other forms, so the same bits.
+     */
+    public static void sgemm(PackedA a, int n, float alpha, PanelB panels, float beta, float[] c, int cOff, int ldc) {
+        if (n < 0) {
+            throw new IllegalArgumentException("sgemm: n must be >= 0, got " + n);
+        }
+        run(a.m, n, a.k, alpha, false, null, 0, 0, a, panels, beta, c, cOff, ldc);
+    }
+
+    /** The K block length: K cut into equal blocks no longer than KC (576 -> 2 x 288 rather than 512 + 64). */
+    private static int kBlock(int k) {
+        return ceilDiv(k, ceilDiv(k, KC));
+    }
+
+    private static void run(int m, int n, int k, float alpha, boolean transA, float[] a, int aOff, int lda,
+                            PackedA packed, PanelB panels, float beta, float[] c, int cOff, int ldc) {
         if (m == 0 || n == 0) {
             return;
         }
@@ -145,9 +217,7 @@ public final class Gemm {
             scale(m, n, beta, c, cOff, ldc);
             return;
         }
-        // K is cut into equal blocks no longer than KC: 576 -> 2 x 288 rather than 512 + 64.
-        int kBlocks = ceilDiv(k, KC);
-        int kc = ceilDiv(k, kBlocks);
+        int kc = kBlock(k);
 
         // Task grid over C, from the sizes only: halve the longer side until there are enough tasks.
         int gm = 1;
@@ -173,7 +243,7 @@ public final class Gemm {
         int tasksM = ceilDiv(m, mt);
         int tasksN = ceilDiv(n, nt);
         if (tasksM * tasksN == 1) {
-            blocked(transA, 0, m, 0, n, k, kc, alpha, a, aOff, lda, panels, beta, c, cOff, ldc);
+            blocked(transA, 0, m, 0, n, k, kc, alpha, a, aOff, lda, packed, panels, beta, c, cOff, ldc);
             return;
         }
         Parallel.forRange(tasksM * tasksN, (from, to) -> {
@@ -181,17 +251,17 @@ public final class Gemm {
                 int i0 = (t / tasksN) * mt;
                 int j0 = (t % tasksN) * nt;
                 blocked(transA, i0, Math.min(m, i0 + mt), j0, Math.min(n, j0 + nt), k, kc,
-                        alpha, a, aOff, lda, panels, beta, c, cOff, ldc);
+                        alpha, a, aOff, lda, packed, panels, beta, c, cOff, ldc);
             }
         });
     }
 
     /** C[i0:i1, j0:j1] = alpha·op(A)[i0:i1, :]·op(B)[:, j0:j1] + beta·C[i0:i1, j0:j1], on this thread. */
     private static void blocked(boolean transA, int i0, int i1, int j0, int j1, int k, int kc,
-                                float alpha, float[] a, int aOff, int lda, PanelB panels,
+                                float alpha, float[] a, int aOff, int lda, PackedA packed, PanelB panels,
                                 float beta, float[] c, int cOff, int ldc) {
         Buffers buffers = BUFFERS.get();
-        float[] pa = buffers.a(roundUp(Math.min(MC, i1 - i0), MR) * kc);
+        float[] pa = packed != null ? packed.data : buffers.a(roundUp(Math.min(MC, i1 - i0), MR) * kc);
         float[] pb = buffers.b(kc * roundUp(Math.min(NC, j1 - j0), NR));
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
@@ -202,21 +272,26 @@ public final class Gemm {
                 float betaNow = pc == 0 ? beta : 1f;
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
-                    packA(transA, a, aOff, lda, ic, mc, pc, kcb, pa);
-                    macroKernel(mc, nc, kcb, pa, pb, alpha, betaNow, c, cOff + ic * ldc + jc, ldc, buffers.tile);
+                    int paOff = 0;
+                    if (packed != null) {
+                        paOff = packed.offset(pc, ic, kcb);
+                    } else {
+                        packA(transA, a, aOff, lda, ic, mc, pc, kcb, pa, 0);
+                    }
+                    macroKernel(mc, nc, kcb, pa, paOff, pb, alpha, betaNow, c, cOff + ic * ldc + jc, ldc, buffers.tile);
                 }
             }
         }
     }
 
     /** Runs the micro-kernel over every MR×NR tile of one packed MC×KC block of A and KC×NC panel of B. */
-    private static void macroKernel(int mc, int nc, int kc, float[] pa, float[] pb, float alpha, float beta,
-                                    float[] c, int cBase, int ldc, float[] tile) {
+    private static void macroKernel(int mc, int nc, int kc, float[] pa, int paOff, float[] pb, float alpha,
+                                    float beta, float[] c, int cBase, int ldc, float[] tile) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
-                microKernel(kc, pa, ir * kc, pb, jr * kc, tile);
+                microKernel(kc, pa, paOff + ir * kc, pb, jr * kc, tile);
                 updateC(tile, mr, nr, alpha, beta, c, cBase + ir * ldc + jr, ldc);
             }
         }
@@ -289,14 +364,14 @@ public final class Gemm {
     }
 
     /**
-     * Packs op(A)[ic:ic+mc, pc:pc+kc] into {@code pa} as MR-row slivers, each stored k-major
-     * ({@code pa[ir*kc + p*MR + i] = op(A)[ic+ir+i, pc+p]}), zero-padding the last sliver to MR rows.
+     * Packs op(A)[ic:ic+mc, pc:pc+kc] into {@code pa} from {@code paOff} as MR-row slivers, each stored k-major
+     * ({@code pa[paOff + ir*kc + p*MR + i] = op(A)[ic+ir+i, pc+p]}), zero-padding the last sliver to MR rows.
      */
     private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc,
-                              float[] pa) {
+                              float[] pa, int paOff) {
         for (int ir = 0; ir < mc; ir += MR) {
             int rows = Math.min(MR, mc - ir);
-            int dst = ir * kc;
+            int dst = paOff + ir * kc;
             if (transA) {
                 // A is K×M: the MR values of one k are adjacent.
                 int src = aOff + pc * lda + ic + ir;

@@ -112,8 +112,8 @@ class GemmProperties {
 
     /**
      * The panel form, fed by a packer that follows {@link Gemm.PanelB}'s documented layout element by
-     * element, gives the stored form's bits: same blocking, same order of operations. Callers such as the
-     * convolution rely on this to pack B from an implicit matrix.
+     * element, gives the stored form's bits (same blocking, same order of operations), with A packed per
+     * call or once beforehand ({@link Gemm#packA}). The convolution relies on both.
      */
     @Property(tries = 60)
     void panelFormMatchesStoredFormBitForBit(@ForAll("size") int m, @ForAll("size") int n, @ForAll("size") int k,
@@ -136,10 +136,22 @@ class GemmProperties {
                 }
             }
         }, beta, panel, 0, n);
+        // And with A packed once beforehand.
+        float[] prepacked = c0.clone();
+        Gemm.sgemm(Gemm.packA(transA, m, k, a, 0, lda), n, 0.75f, (pc, kc, jc, nc, pb) -> {
+            for (int jr = 0; jr < nc; jr += nr) {
+                for (int p = 0; p < kc; p++) {
+                    for (int j = 0; j < nr; j++) {
+                        pb[jr * kc + p * nr + j] = jr + j < nc ? b[(pc + p) * n + jc + jr + j] : 0f;
+                    }
+                }
+            }
+        }, beta, prepacked, 0, n);
         for (int i = 0; i < stored.length; i++) {
-            if (Float.floatToRawIntBits(stored[i]) != Float.floatToRawIntBits(panel[i])) {
-                fail("C[" + i + "] differs between stored and panel forms: " + stored[i] + " vs " + panel[i]
-                        + " (m=" + m + " n=" + n + " k=" + k + " transA=" + transA + ")");
+            if (Float.floatToRawIntBits(stored[i]) != Float.floatToRawIntBits(panel[i])
+                    || Float.floatToRawIntBits(stored[i]) != Float.floatToRawIntBits(prepacked[i])) {
+                fail("C[" + i + "] differs between stored, panel and packed-A forms: " + stored[i] + " vs " + panel[i]
+                        + " vs " + prepacked[i] + " (m=" + m + " n=" + n + " k=" + k + " transA=" + transA + ")");
             }
         }
     }

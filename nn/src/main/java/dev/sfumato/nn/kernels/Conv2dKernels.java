@@ -45,7 +45,6 @@ public final class Conv2dKernels {
         return ShiftedWindows.grow(COLUMNS, size);
     }
 
-
     /**
      * Panels of the column matrix col [rows, HW] of one sample and group (op(B) of the forward GEMM), packed
      * straight from the image: each row of the panel is lowered by {@link Im2Col#row} into a small per-thread
@@ -132,6 +131,11 @@ public final class Conv2dKernels {
         int rows = g.colRows();
         int cOutG = g.cOutG();
         boolean pointwise = isPointwise(g);
+        // The weights are the A of every sample's product: packed once here, shared by all samples.
+        Gemm.PackedA[] weights = new Gemm.PackedA[g.groups()];
+        for (int grp = 0; grp < g.groups(); grp++) {
+            weights[grp] = Gemm.packA(false, cOutG, rows, wd, wo + grp * cOutG * rows, rows);
+        }
         if (!pointwise && g.strideH() == 1 && g.strideW() == 1) {
             ShiftedWindows sw = new ShiftedWindows(g);
             Parallel.forRange(g.n(), (n0, n1) -> {
@@ -140,8 +144,7 @@ public final class Conv2dKernels {
                         float[] xp = sw.padded(xd, xo + n * inSample, grp * g.cInG());
                         float[] yw = sw.wideBuffer(cOutG);
                         // Y'_g [C_out/G, H_out·W_p] = W_g [C_out/G, rows] · col' [rows, H_out·W_p]
-                        Gemm.sgemm(false, cOutG, sw.wide, rows, 1f, wd, wo + grp * cOutG * rows, rows,
-                                sw.columns(xp), 0f, yw, 0, sw.wide);
+                        Gemm.sgemm(weights[grp], sw.wide, 1f, sw.columns(xp), 0f, yw, 0, sw.wide);
                         sw.compact(yw, cOutG, yd, (n * g.cOut() + grp * cOutG) * hw, b, grp * cOutG);
                     }
                 }
@@ -159,8 +162,7 @@ public final class Conv2dKernels {
                         Gemm.sgemm(false, false, cOutG, hw, rows, 1f, wd, wo + grp * cOutG * rows, rows,
                                 xd, xOff + c0 * hw, hw, 0f, yd, yOff, hw);
                     } else {
-                        Gemm.sgemm(false, cOutG, hw, rows, 1f, wd, wo + grp * cOutG * rows, rows,
-                                columnPanels(g, xd, xOff, c0), 0f, yd, yOff, hw);
+                        Gemm.sgemm(weights[grp], hw, 1f, columnPanels(g, xd, xOff, c0), 0f, yd, yOff, hw);
                     }
                 }
                 if (b != null) {
