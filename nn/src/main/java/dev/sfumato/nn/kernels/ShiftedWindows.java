@@ -8,7 +8,8 @@ import jdk.incubator.vector.FloatVector;
 /**
  * Stride-1 convolution as a matrix product over shifted windows of a zero-padded input, so that the column
  * matrix is never built: the forward GEMM packs its panels with vector copies from the input, and the
- * weight gradient reads the input in place through {@link GatherGemm}.
+ * weight gradient packs its transposed panels from it or, for large images, reads it in place through
+ * {@link GatherGemm} (see {@code Conv2dKernels.GATHER_MIN_COLUMNS}).
  *
  * <p>Trick: copy one sample's channels into a zero-padded buffer {@code xp [C_in/G, H_p, W_p]}
  * ({@code H_p = H + 2·pad_h}, {@code W_p = W + 2·pad_w}) and index output pixels on the padded width: output
