@@ -420,19 +420,27 @@ public final class Gemm {
      * and made the conv shapes (ldb = 25088) 25-30% slower.
      */
     private static void packBRows(float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] pb) {
+        for (int p = 0; p < kc; p++) {
+            packPanelRow(b, bOff + (pc + p) * ldb + jc, p, kc, nc, pb);
+        }
+    }
+
+    /**
+     * Writes row p of a kc×nc panel of op(B) into {@code pb} in the {@link PanelB} layout, from the nc
+     * contiguous floats at {@code src[srcOff]}: vector copies into each NR-wide sliver, the last sliver
+     * zero-padded. The building block of every packer whose B rows are contiguous runs.
+     */
+    public static void packPanelRow(float[] src, int srcOff, int p, int kc, int nc, float[] pb) {
         int full = nc - nc % NR;
         int sliver = NR * kc;
-        for (int p = 0; p < kc; p++) {
-            int src = bOff + (pc + p) * ldb + jc;
-            int d = p * NR;
-            for (int jr = 0; jr < full; jr += NR, d += sliver) {
-                FloatVector.fromArray(F, b, src + jr).intoArray(pb, d);
-                FloatVector.fromArray(F, b, src + jr + LANES).intoArray(pb, d + LANES);
-            }
-            if (full < nc) {
-                for (int j = 0; j < NR; j++) {
-                    pb[d + j] = full + j < nc ? b[src + full + j] : 0f;
-                }
+        int d = p * NR;
+        for (int jr = 0; jr < full; jr += NR, d += sliver) {
+            FloatVector.fromArray(F, src, srcOff + jr).intoArray(pb, d);
+            FloatVector.fromArray(F, src, srcOff + jr + LANES).intoArray(pb, d + LANES);
+        }
+        if (full < nc) {
+            for (int j = 0; j < NR; j++) {
+                pb[d + j] = full + j < nc ? src[srcOff + full + j] : 0f;
             }
         }
     }

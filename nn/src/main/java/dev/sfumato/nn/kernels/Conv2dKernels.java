@@ -5,7 +5,6 @@ import dev.sfumato.tensor.Tensor;
 import dev.sfumato.tensor.kernels.GatherGemm;
 import dev.sfumato.tensor.kernels.Gemm;
 import dev.sfumato.tensor.kernels.Kernels;
-import jdk.incubator.vector.FloatVector;
 
 /**
  * Fast 2-D convolution, forward and backward, as GEMMs over the im2col matrix ({@link Gemm}); NCHW in and out.
@@ -52,24 +51,11 @@ public final class Conv2dKernels {
      * is never written and read back. Same values as im2col + packing, so the same bits.
      */
     private static Gemm.PanelB columnPanels(ConvGeometry g, float[] x, int xOff, int c0) {
-        int nr = Gemm.panelWidth();
         return (pc, kc, jc, nc, pb) -> {
             float[] row = ShiftedWindows.grow(PANEL_ROWS, nc);
-            int full = nc - nc % nr;
-            int sliver = nr * kc;
             for (int p = 0; p < kc; p++) {
                 Im2Col.row(g, x, xOff, c0, pc + p, jc, jc + nc, row, 0);
-                int d = p * nr;
-                for (int jr = 0; jr < full; jr += nr, d += sliver) {
-                    for (int v = 0; v < nr; v += Kernels.LANES) {
-                        FloatVector.fromArray(Kernels.F, row, jr + v).intoArray(pb, d + v);
-                    }
-                }
-                if (full < nc) {
-                    for (int j = 0; j < nr; j++) {
-                        pb[d + j] = full + j < nc ? row[full + j] : 0f;
-                    }
-                }
+                Gemm.packPanelRow(row, 0, p, kc, nc, pb);
             }
         };
     }

@@ -2,8 +2,6 @@ package dev.sfumato.nn.kernels;
 
 import dev.sfumato.tensor.kernels.GatherGemm;
 import dev.sfumato.tensor.kernels.Gemm;
-import dev.sfumato.tensor.kernels.Kernels;
-import jdk.incubator.vector.FloatVector;
 
 /**
  * Stride-1 convolution as a matrix product over shifted windows of a zero-padded input, so that the column
@@ -101,23 +99,9 @@ final class ShiftedWindows {
 
     /** Panels of col' [rows, wide] (op(B) of the forward GEMM): each panel row is a vector copy of xp. */
     Gemm.PanelB columns(float[] xp) {
-        int nr = Gemm.panelWidth();
         return (pc, kc, jc, nc, pb) -> {
-            int full = nc - nc % nr;
-            int sliver = nr * kc;
             for (int p = 0; p < kc; p++) {
-                int src = windowStarts[pc + p] + jc;
-                int d = p * nr;
-                for (int jr = 0; jr < full; jr += nr, d += sliver) {
-                    for (int v = 0; v < nr; v += Kernels.LANES) {
-                        FloatVector.fromArray(Kernels.F, xp, src + jr + v).intoArray(pb, d + v);
-                    }
-                }
-                if (full < nc) {
-                    for (int j = 0; j < nr; j++) {
-                        pb[d + j] = full + j < nc ? xp[src + full + j] : 0f;
-                    }
-                }
+                Gemm.packPanelRow(xp, windowStarts[pc + p] + jc, p, kc, nc, pb);
             }
         };
     }
