@@ -55,6 +55,19 @@ public final class Gemm {
     static final int MC = 128;
     /** Columns of op(B) packed at a time (KC×NC floats stay in L3). */
     static final int NC = 4096;
+    /**
+     * Largest op(A) of one small-M task (rows × K, in floats) that is packed whole, once, before the loops
+     * over B panels start, so that the B panel can be cut to {@link #L2_PANEL} without re-packing A for
+     * every panel. 512 Ki floats (2 MB) covers the conv shapes (64×576, 128×1152).
+     */
+    static final int A_ONCE_MAX = 1 << 19;
+    /**
+     * Floats of the KC×NC panel of op(B) when A is packed once: 128 KB, so the panel stays in the 512 KB L2
+     * next to the A block instead of in L3. For the conv shapes (M = 64, N = 25088) this took GEMM from
+     * about 30 to 40-55 GFLOP/s on one thread: with NC = 4096 the panel (288×4096 floats, 4.7 MB) was
+     * written to and read back from L3, and packing it cost as much as the multiply.
+     */
+    static final int L2_PANEL = 1 << 15;
     /** Below this many multiply-adds a call runs on the calling thread only. */
     static final long PARALLEL_MIN_MNK = 1L << 20;
     /** Tasks the grid aims for when a call is large enough to split. */
@@ -261,10 +274,22 @@ public final class Gemm {
                                 float alpha, float[] a, int aOff, int lda, PackedA packed, PanelB panels,
                                 float beta, float[] c, int cOff, int ldc) {
         Buffers buffers = BUFFERS.get();
+        // Small M (at most one MC block, as in a convolution, where M is the output channels): pack this
+        // task's rows of op(A) once, index them from row 0, and cut op(B) into panels that fit L2 (see
+        // L2_PANEL), which no longer costs a re-packing of A per panel. The panel width changes no bits:
+        // each element of C sees the same K blocks in the same order.
+        boolean smallM = i1 - i0 <= MC;
+        if (smallM && packed == null && (long) (i1 - i0) * k <= A_ONCE_MAX) {
+            packed = packTask(transA, a, aOff, lda, i0, i1, k, kc, buffers);
+            cOff += i0 * ldc;
+            i1 -= i0;
+            i0 = 0;
+        }
+        int ncMax = smallM && packed != null ? Math.max(NR, Math.min(NC, L2_PANEL / kc / NR * NR)) : NC;
         float[] pa = packed != null ? packed.data : buffers.a(roundUp(Math.min(MC, i1 - i0), MR) * kc);
-        float[] pb = buffers.b(kc * roundUp(Math.min(NC, j1 - j0), NR));
-        for (int jc = j0; jc < j1; jc += NC) {
-            int nc = Math.min(NC, j1 - jc);
+        float[] pb = buffers.b(kc * roundUp(Math.min(ncMax, j1 - j0), NR));
+        for (int jc = j0; jc < j1; jc += ncMax) {
+            int nc = Math.min(ncMax, j1 - jc);
             for (int pc = 0; pc < k; pc += kc) {
                 int kcb = Math.min(kc, k - pc);
                 panels.pack(pc, kcb, jc, nc, pb);
@@ -282,6 +307,19 @@ public final class Gemm {
                 }
             }
         }
+    }
+
+    /** Packs op(A)[i0:i1, :] once for a whole task, in the {@link PackedA} layout, into the thread's A buffer. */
+    private static PackedA packTask(boolean transA, float[] a, int aOff, int lda, int i0, int i1, int k, int kc,
+                                    Buffers buffers) {
+        int m = i1 - i0;
+        int mp = roundUp(m, MR);
+        float[] data = buffers.a(mp * k);
+        for (int pc = 0; pc < k; pc += kc) {
+            int kcb = Math.min(kc, k - pc);
+            packA(transA, a, aOff, lda, i0, m, pc, kcb, data, pc * mp);
+        }
+        return new PackedA(m, k, data);
     }
 
     /** Runs the micro-kernel over every MR×NR tile of one packed MC×KC block of A and KC×NC panel of B. */

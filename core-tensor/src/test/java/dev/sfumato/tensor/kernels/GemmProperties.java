@@ -156,6 +156,42 @@ class GemmProperties {
         }
     }
 
+    /**
+     * A small-M product whose A is too long to be packed once per task ({@link Gemm#A_ONCE_MAX}) takes the
+     * per-block packing path with full-width B panels; with A packed beforehand it takes the L2-sized panels.
+     * Both equal the reference, with the same bits.
+     */
+    @Example
+    void smallMWithLongKGivesTheSameBitsOnBothPackingPaths() {
+        int m = 100;
+        int n = 40;
+        int k = Gemm.A_ONCE_MAX / m + 7;
+        SplittableRandom r = new SplittableRandom(7);
+        float[] a = random(r, m * k);
+        float[] b = random(r, k * n);
+        float[] stored = new float[m * n];
+        float[] prepacked = new float[m * n];
+        float[] expected = new float[m * n];
+        Gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, stored, 0, n);
+        int nr = Gemm.panelWidth();
+        Gemm.sgemm(Gemm.packA(false, m, k, a, 0, k), n, 1f, (pc, kc, jc, nc, pb) -> {
+            for (int p = 0; p < kc; p++) {
+                Gemm.packPanelRow(b, (pc + p) * n + jc, p, kc, nc, pb);
+            }
+        }, 0f, prepacked, 0, n);
+        GemmReference.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, expected, 0, n);
+        for (int i = 0; i < m * n; i++) {
+            if (Float.floatToRawIntBits(stored[i]) != Float.floatToRawIntBits(prepacked[i])) {
+                fail("C[" + i + "] differs between the two packing paths: " + stored[i] + " vs " + prepacked[i]);
+            }
+            double absSum = 0;
+            for (int p = 0; p < k; p++) {
+                absSum += Math.abs((double) a[(i / n) * k + p] * b[p * n + i % n]);
+            }
+            assertEquals(expected[i], stored[i], tolerance(k, absSum), "C[" + i + "]");
+        }
+    }
+
     @Provide
     Arbitrary<Integer> largeSize() {
         return Arbitraries.of(67, 131, 257, 520);
