@@ -8,12 +8,20 @@ final class StridedCopy {
 
     private StridedCopy() {}
 
+    /**
+     * Copies of at least this many elements are cut into tasks of about this size and run on the pool: a
+     * lone thread copies at about half the machine's memory bandwidth (13 of 24 GB/s here), and the
+     * U-Net's skip-connection concatenations and {@code contiguous()} calls move megabytes each.
+     */
+    static final int PARALLEL_GRAIN = 1 << 17;
+
     /** {@code dst[i] = src[i]} for every index; shapes must match. */
     static void copy(Tensor src, Tensor dst) {
         int rank = src.shape.length;
         float[] s = src.storage.data;
         float[] d = dst.storage.data;
-        if (src.numel() == 0) {
+        int numel = src.numel();
+        if (numel == 0) {
             return;
         }
         if (rank == 0) {
@@ -21,17 +29,41 @@ final class StridedCopy {
             return;
         }
         if (src.isContiguous() && dst.isContiguous()) {
-            System.arraycopy(s, src.offset, d, dst.offset, src.numel());
+            Parallel.forRange(Parallel.taskCount(numel, PARALLEL_GRAIN), (t0, t1) -> {
+                int from = t0 * PARALLEL_GRAIN;
+                int to = (int) Math.min(numel, (long) t1 * PARALLEL_GRAIN);
+                System.arraycopy(s, src.offset + from, d, dst.offset + from, to - from);
+            });
             return;
         }
         int inner = src.shape[rank - 1];
+        int rows = numel / inner;
+        // Rows (of the innermost dim) per task: whole rows, about PARALLEL_GRAIN elements; copies move no
+        // arithmetic, so how they are cut cannot change a value.
+        int rowsPerTask = Math.max(1, PARALLEL_GRAIN / inner);
+        Parallel.forRange(Parallel.taskCount(rows, rowsPerTask), (t0, t1) ->
+                copyRows(src, dst, t0 * rowsPerTask, (int) Math.min(rows, (long) t1 * rowsPerTask)));
+    }
+
+    /** Copies rows [r0, r1) of the innermost dim, rows numbered in row-major order of the outer dims. */
+    private static void copyRows(Tensor src, Tensor dst, int r0, int r1) {
+        int rank = src.shape.length;
+        float[] s = src.storage.data;
+        float[] d = dst.storage.data;
+        int inner = src.shape[rank - 1];
         int sIn = src.strides[rank - 1];
         int dIn = dst.strides[rank - 1];
+        // Odometer start: the outer index of row r0, and both offsets there.
         int[] idx = new int[rank];
         int sOff = src.offset;
         int dOff = dst.offset;
-        int rows = src.numel() / inner;
-        for (int r = 0; r < rows; r++) {
+        for (int k = rank - 2, rest = r0; k >= 0; k--) {
+            idx[k] = rest % src.shape[k];
+            rest /= src.shape[k];
+            sOff += idx[k] * src.strides[k];
+            dOff += idx[k] * dst.strides[k];
+        }
+        for (int r = r0; r < r1; r++) {
             if (sIn == 1 && dIn == 1) {
                 System.arraycopy(s, sOff, d, dOff, inner);
             } else {

@@ -316,6 +316,37 @@ class ViewsTest {
         assertArrayEquals(new int[] {x.numel()}, x.flatten().shape());
     }
 
+    /**
+     * Copies large enough to be cut into tasks ({@link StridedCopy#PARALLEL_GRAIN}) put every element where
+     * the index arithmetic says, on 1 and 2 threads: a permuted view whose rows do not divide into the
+     * tasks evenly (each task starts its odometer mid-tensor), a strided innermost dim, a concatenation
+     * into narrowed views, and a plain contiguous copy into an offset view.
+     */
+    @Test
+    void largeCopiesCutIntoTasksPutEveryElementInItsPlace() {
+        int saved = Parallel.threads();
+        try {
+            for (int threads = 1; threads <= 2; threads++) {
+                Parallel.setThreads(threads);
+                Tensor x = Tensor.arange(3 * 37 * 41 * 29).view(3, 37, 41, 29);
+                Tensor p = x.permute(2, 0, 3, 1);                        // innermost stride 41·29
+                Tensor c = p.contiguous();
+                forEach(p.shape(), idx -> assertEquals(at(p, idx), at(c, idx), () -> Arrays.toString(idx)));
+                Tensor cat = Tensor.cat(java.util.List.of(x, x.mul(-1f)), 0);
+                forEach(cat.shape(), idx -> assertEquals((idx[0] < 3 ? 1 : -1) * at(x, new int[] {idx[0] % 3, idx[1], idx[2], idx[3]}),
+                        at(cat, idx), () -> Arrays.toString(idx)));
+                Tensor s = cat.slice(3, 0, 29, 2).contiguous();          // innermost stride 2
+                forEach(s.shape(), idx -> assertEquals(at(cat, new int[] {idx[0], idx[1], idx[2], 2 * idx[3]}),
+                        at(s, idx), () -> Arrays.toString(idx)));
+                Tensor flat = Tensor.arange(StridedCopy.PARALLEL_GRAIN * 2 + 5);
+                Tensor y = Tensor.cat(java.util.List.of(Tensor.zeros(3), flat), 0);
+                assertArrayEquals(flat.toArray(), y.narrow(0, 3, flat.numel()).toArray());
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
     @Test
     void contiguousCopiesOnlyWhenNeeded() {
         Tensor x = Tensor.arange(12).view(3, 4);
