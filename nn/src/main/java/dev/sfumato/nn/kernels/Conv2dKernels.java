@@ -34,6 +34,8 @@ public final class Conv2dKernels {
 
     /** Samples per weight-gradient task: fixed, so the summation order never depends on the thread count. */
     static final int SAMPLES_PER_TASK = 4;
+    /** Elements of the weight gradient per task when the per-task partials are added up. */
+    static final int SUM_GRAIN = 1 << 14;
 
     private static final ThreadLocal<float[]> COLUMNS = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[]> PANEL_ROWS = ThreadLocal.withInitial(() -> new float[0]);
@@ -300,12 +302,17 @@ public final class Conv2dKernels {
             }
         });
         float[] dw = new float[wSize];
-        for (int task = 0; task < tasks; task++) {
-            int pOff = task * wSize;
-            for (int i = 0; i < wSize; i++) {
-                dw[i] += partials[pOff + i];
+        // Partials added in task order for every element; the elements are cut into chunks across threads.
+        Parallel.forRange(Parallel.taskCount(wSize, SUM_GRAIN), (c0, c1) -> {
+            int from = c0 * SUM_GRAIN;
+            int to = Math.min(wSize, c1 * SUM_GRAIN);
+            for (int task = 0; task < tasks; task++) {
+                int pOff = task * wSize;
+                for (int i = from; i < to; i++) {
+                    dw[i] += partials[pOff + i];
+                }
             }
-        }
+        });
         return Tensor.wrap(dw, g.weightShape());
     }
 
@@ -342,17 +349,20 @@ public final class Conv2dKernels {
             }
         });
         float[] dw = new float[wSize];
-        for (int task = 0; task < tasks; task++) {
-            for (int grp = 0; grp < g.groups(); grp++) {
-                int src = task * wSize + grp * rows * cOutG;
-                for (int o = 0; o < cOutG; o++) {
-                    int dst = (grp * cOutG + o) * rows;
+        // Partials added in task order for every element, one output channel per parallel task.
+        Parallel.forRange(g.cOut(), (o0, o1) -> {
+            for (int go = o0; go < o1; go++) {
+                int grp = go / cOutG;
+                int o = go % cOutG;
+                int dst = go * rows;
+                for (int task = 0; task < tasks; task++) {
+                    int src = task * wSize + grp * rows * cOutG;
                     for (int r = 0; r < rows; r++) {
                         dw[dst + r] += partials[src + r * cOutG + o];
                     }
                 }
             }
-        }
+        });
         return Tensor.wrap(dw, g.weightShape());
     }
 
