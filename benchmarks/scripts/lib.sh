@@ -39,7 +39,9 @@ require_python_modules() {
 # libopenblas0; without it they silently run on the reference BLAS, 25-30x slower, and every ratio
 # against them is meaningless.
 require_openblas() {
-    if ! ldconfig -p 2>/dev/null | grep -q 'libopenblas'; then
+    # Not `grep -q`: it exits at the first match, ldconfig then dies of SIGPIPE, and under pipefail the
+    # check failed at random even with OpenBLAS installed.
+    if ! ldconfig -p 2>/dev/null | grep 'libopenblas' > /dev/null; then
         echo "numpy/torch would run on the reference BLAS: install OpenBLAS first (apt-get install libopenblas0)." >&2
         return 1
     fi
