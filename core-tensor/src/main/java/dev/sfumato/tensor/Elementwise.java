@@ -67,6 +67,17 @@ final class Elementwise {
         return out;
     }
 
+    static Tensor siluBackward(Tensor gradOutput, Tensor x) {
+        if (!java.util.Arrays.equals(gradOutput.shape, x.shape)) {
+            throw new IllegalArgumentException("siluBackward: gradOutput " + java.util.Arrays.toString(gradOutput.shape)
+                    + " and x " + java.util.Arrays.toString(x.shape) + " must have the same shape");
+        }
+        Tensor out = Tensor.allocate(x.shape);
+        StridedLoop.run(out, new Tensor[] {gradOutput, x}, false, (in, off, st, o, oOff, n) ->
+                ElementwiseKernels.siluBackward(in[0], off[0], in[1], off[1], o, oOff, n));
+        return out;
+    }
+
     static Tensor where(Tensor cond, Tensor a, Tensor b) {
         Tensor out = Tensor.allocate(Shape.broadcast("where", cond.shape, a.shape, b.shape));
         StridedLoop.run(out, new Tensor[] {cond, a, b}, false, (in, off, st, o, oOff, n) ->

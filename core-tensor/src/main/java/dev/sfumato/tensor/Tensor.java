@@ -765,6 +765,12 @@ public final class Tensor {
     public Tensor sigmoid() { return Elementwise.unary("sigmoid", this, UnaryOp.SIGMOID); }
     public Tensor relu() { return Elementwise.unary("relu", this, UnaryOp.RELU); }
     public Tensor silu() { return Elementwise.unary("silu", this, UnaryOp.SILU); }
+    /**
+     * The gradient of {@link #silu()} at {@code x}: {@code gradOutput·σ(x)·(1 + x·(1 − σ(x)))}, in one pass
+     * (ATen's {@code silu_backward(grad_output, self)}). Same shapes only; equal bit for bit to the
+     * composite {@code gradOutput.mul(s.mul(x.mul(s.rsub(1f)).add(1f)))} with {@code s = x.sigmoid()}.
+     */
+    public static Tensor siluBackward(Tensor gradOutput, Tensor x) { return Elementwise.siluBackward(gradOutput, x); }
     /** GELU with the exact erf form, PyTorch's default ({@code approximate='none'}). */
     public Tensor gelu() { return Elementwise.unary("gelu", this, UnaryOp.GELU); }
     public Tensor sin() { return Elementwise.unary("sin", this, UnaryOp.SIN); }

@@ -243,6 +243,32 @@ class ElementwiseTest {
         assertEquals(v + 1, e.version());
     }
 
+    /**
+     * The fused SiLU backward gives the composite's bits (the autograd node relied on the composite before),
+     * on contiguous tensors, on a transposed view and on sizes that leave a vector tail; mismatched shapes
+     * are refused by name.
+     */
+    @Property(tries = 20)
+    void siluBackwardEqualsTheCompositeBitForBit(@ForAll @IntRange(min = 1, max = 40) int rows,
+                                                 @ForAll @IntRange(min = 1, max = 40) int cols, @ForAll long seed) {
+        Random rnd = new Random(seed);
+        Tensor g = Tensor.randn(new Generator(seed), rows, cols);
+        Tensor x = Tensor.randn(new Generator(seed + 1), cols, rows).mul(3f).t();  // a transposed view
+        if (rnd.nextBoolean()) {
+            x = x.contiguous();
+        }
+        Tensor s = x.sigmoid();
+        Tensor composite = g.mul(s.mul(x.mul(s.rsub(1f)).add(1f)));
+        assertAgree("siluBackward " + rows + "x" + cols, composite.toArray(), Tensor.siluBackward(g, x).toArray(), 0);
+    }
+
+    @Test
+    void siluBackwardRefusesMismatchedShapes() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Tensor.siluBackward(Tensor.zeros(2, 3), Tensor.zeros(3, 2)));
+        assertEquals("siluBackward: gradOutput [2, 3] and x [3, 2] must have the same shape", e.getMessage());
+    }
+
     @Test
     void specialValues() {
         Tensor x = Tensor.of(-1000f, -88f, 0f, 88f, 1000f, Float.NaN);

@@ -90,9 +90,7 @@ public final class Activations {
 
         @Override
         protected Tensor[] backward(Tensor g) {
-            Tensor xv = x.get();
-            Tensor s = xv.sigmoid();
-            return new Tensor[] {g.mul(s.mul(xv.mul(s.rsub(1f)).add(1f)))};
+            return new Tensor[] {Tensor.siluBackward(g, x.get())};           // one fused pass
         }
     }
 

@@ -149,6 +149,15 @@ public final class ElementwiseReference {
         }
     }
 
+    /** {@code out[i] = g[i]·s·(1 + x[i]·(1 − s))} with s = σ(x[i]), evaluated in double and rounded once. */
+    public static void siluBackward(float[] g, int gOff, float[] x, int xOff, float[] out, int outOff, int n) {
+        for (int i = 0; i < n; i++) {
+            double xi = x[xOff + i];
+            double s = sigmoid(xi);
+            out[outOff + i] = (float) (g[gOff + i] * (s * (1 + xi * (1 - s))));
+        }
+    }
+
     /** {@code out[i] = v} for every i. */
     public static void fill(float v, float[] out, int outOff, int n) {
         for (int i = 0; i < n; i++) {

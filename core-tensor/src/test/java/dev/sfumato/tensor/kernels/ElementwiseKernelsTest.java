@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -142,6 +143,56 @@ public class ElementwiseKernelsTest {
             ElementwiseReference.fill(4f, ref, 0, n);
             ElementwiseKernels.fill(4f, got, 0, n);
             assertAgree("fill", ref, got, 0);
+        }
+    }
+
+    /**
+     * The fused SiLU backward against its double-precision twin. Its float evaluation rounds σ(x) (a few
+     * ulp, {@link #ULPS}) and then five exact operations. The error of σ passes into 1 − σ as an absolute
+     * error of a few u·σ, which x multiplies, so each result is within a small multiple of u·|g|·σ·(1 + |x|)
+     * of the twin: a bound on the sizes of the terms, not on the result, since the derivative crosses zero
+     * near x = −1.28, where any relative bound fails. Below x ≈ −87 the float
+     * σ(x) underflows to 0 (as {@code sigmoid} does, by design) while the double one is a subnormal or
+     * smaller; an absolute error of at most 2^-126 in σ adds |g|·(1 + |x|)·2^-126.
+     */
+    @Property(tries = 10)
+    void siluBackwardMatchesTheReference(@ForAll long seed) {
+        Random rnd = new Random(seed);
+        for (int n : SIZES) {
+            int off = rnd.nextInt(5);
+            float[] g = values(rnd, n + off, 3f, true);
+            float[] x = values(rnd, n + 1, 6f, true);
+            float[] ref = new float[n + 2];
+            float[] got = new float[n + 2];
+            ElementwiseReference.siluBackward(g, off, x, 1, ref, 2, n);
+            ElementwiseKernels.siluBackward(g, off, x, 1, got, 2, n);
+            for (int i = 0; i < n; i++) {
+                float gi = g[off + i];
+                float xi = x[1 + i];
+                double sig = ElementwiseReference.sigmoid(xi);
+                double exact = gi * (sig * (1 + (double) xi * (1 - sig)));   // the twin before its rounding
+                assertEquals((float) exact, ref[2 + i], "the twin rounds the double value once");
+                float v = got[2 + i];
+                String what = "siluBackward(g=" + gi + ", x=" + xi + "): exact " + exact + " but vectorised " + v
+                        + " (n=" + n + ", i=" + i + ")";
+                if (Double.isNaN(exact)) {
+                    assertTrue(Float.isNaN(v), what);
+                } else if (Double.isInfinite(exact)) {
+                    // An infinite g times an underflowed float σ is ∞·0 = NaN, as in PyTorch's float
+                    // silu_backward, where the double value keeps the tiny σ and is ±∞.
+                    assertTrue(v == exact || (Float.isNaN(v) && xi < -87f), what);
+                } else if (Float.isInfinite(v)) {
+                    // Overflow: only for exact values at the edge of the float range.
+                    assertTrue(Math.signum(v) == Math.signum(exact) && Math.abs(exact) >= Float.MAX_VALUE * (1 - 1e-5), what);
+                } else {
+                    double scale = Math.abs(gi) * sig * (1 + Math.abs(xi));
+                    double underflow = Math.abs(gi) * (1 + Math.abs(xi)) * 0x1p-126;
+                    assertTrue(Math.abs(exact - v) <= 16 * 0x1p-24 * scale + underflow + Float.MIN_VALUE, what);
+                }
+            }
+            for (int i = 0; i < 2; i++) {
+                assertEquals(0f, got[i], "siluBackward wrote before its span");
+            }
         }
     }
 
