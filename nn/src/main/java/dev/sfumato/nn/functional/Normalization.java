@@ -2,6 +2,7 @@ package dev.sfumato.nn.functional;
 
 import dev.sfumato.autograd.NoGrad;
 import dev.sfumato.autograd.Node;
+import dev.sfumato.autograd.SavedTensor;
 import dev.sfumato.autograd.Variable;
 import dev.sfumato.tensor.Parallel;
 import dev.sfumato.tensor.Tensor;
@@ -81,20 +82,20 @@ public final class Normalization {
         private final int c;
         private final int groups;
         private final int spatial;
-        private final float[] x;
+        private final SavedTensor x;                                          // contiguous [N, C, S]
         private final float[] gamma;
         private final double[] mean;
         private final double[] rstd;
         private final boolean affine;
 
-        private GroupNorm(Variable[] inputs, int groups, float[] x, float[] gamma, double[] mean, double[] rstd) {
+        private GroupNorm(Variable[] inputs, int groups, Tensor x, float[] gamma, double[] mean, double[] rstd) {
             super("group_norm", inputs);
             int[] s = inputs[0].shape();
             this.n = s[0];
             this.c = s[1];
             this.groups = groups;
-            this.spatial = x.length / Math.max(1, n * c);
-            this.x = x;
+            this.spatial = x.numel() / Math.max(1, n * c);
+            this.x = save(x);
             this.gamma = gamma;
             this.mean = mean;
             this.rstd = rstd;
@@ -110,19 +111,23 @@ public final class Normalization {
             int[] shape = x.shape();
             int n = shape[0];
             int c = shape[1];
-            float[] xs = x.value().toArray();                                  // [N, C, S] flat
-            int s = n * c == 0 ? 0 : xs.length / (n * c);
+            // x read in place (no copy) when contiguous; the node saves it with its version, so an
+            // in-place write before backward is an error rather than a silently wrong gradient.
+            Tensor xc = x.value().contiguous();                                // [N, C, S] flat
+            float[] xs = xc.data();
+            int xo = xc.offset();
+            int s = n * c == 0 ? 0 : xc.numel() / (n * c);
             int cg = c / numGroups;
             int m = cg * s;
             float[] gamma = weight == null ? null : weight.value().toArray();
             float[] beta = bias == null ? null : bias.value().toArray();
             double[] mean = new double[n * numGroups];
             double[] rstd = new double[n * numGroups];
-            float[] y = new float[xs.length];
+            float[] y = new float[xc.numel()];
             // Each task owns one (sample, group): its statistics and its block of y.
             Parallel.forRange(n * numGroups, (from, to) -> {
                 for (int ng = from; ng < to; ng++) {
-                    int base = ng * m;
+                    int base = xo + ng * m;
                     double sum = 0;
                     for (int i = 0; i < m; i++) {
                         sum += xs[base + i];
@@ -141,8 +146,9 @@ public final class Normalization {
                         double gm = gamma == null ? r : gamma[c0 + ci] * r;
                         double bt = beta == null ? 0 : beta[c0 + ci];
                         int off = base + ci * s;
+                        int yOff = off - xo;
                         for (int i = 0; i < s; i++) {
-                            y[off + i] = (float) ((xs[off + i] - mu) * gm + bt);
+                            y[yOff + i] = (float) ((xs[off + i] - mu) * gm + bt);
                         }
                     }
                 }
@@ -150,13 +156,18 @@ public final class Normalization {
             Tensor out = Tensor.wrap(y, shape);                                // [N, C, *]
             Variable[] inputs = weight == null ? new Variable[] {x} : new Variable[] {x, weight, bias};
             return recording(Arrays.asList(inputs))
-                    ? new GroupNorm(inputs, numGroups, xs, gamma, mean, rstd).output(out)
+                    ? new GroupNorm(inputs, numGroups, xc, gamma, mean, rstd).output(out)
                     : new Variable(out);
         }
 
         @Override
         protected Tensor[] backward(Tensor gradOutput) {
-            float[] dy = gradOutput.toArray();                                 // [N, C, S] flat
+            Tensor gc = gradOutput.contiguous();                               // [N, C, S] flat
+            float[] dy = gc.data();
+            int dyo = gc.offset();
+            Tensor xt = x.get();
+            float[] xs = xt.data();
+            int xo = xt.offset();
             int s = spatial;
             int cg = c / groups;
             int m = cg * s;
@@ -169,8 +180,8 @@ public final class Normalization {
                     double sb = 0;
                     int off = nc * s;
                     for (int i = 0; i < s; i++) {
-                        sa += (double) dy[off + i] * x[off + i];
-                        sb += dy[off + i];
+                        sa += (double) dy[dyo + off + i] * xs[xo + off + i];
+                        sb += dy[dyo + off + i];
                     }
                     a[nc] = sa;
                     b[nc] = sb;
@@ -179,7 +190,7 @@ public final class Normalization {
             Tensor[] grads = new Tensor[inputCount()];
             // 2. dx, one (sample, group) per task.
             if (needsInputGrad(0)) {
-                float[] dx = new float[dy.length];
+                float[] dx = new float[gc.numel()];
                 Parallel.forRange(n * groups, (from, to) -> {
                     for (int ng = from; ng < to; ng++) {
                         int nIdx = ng / groups;
@@ -199,8 +210,8 @@ public final class Normalization {
                             double gm = affine ? gamma[ci] : 1;
                             int off = (nIdx * c + ci) * s;
                             for (int i = 0; i < s; i++) {
-                                double xHat = (x[off + i] - mu) * r;
-                                dx[off + i] = (float) (r * (dy[off + i] * gm - meanDyG - xHat * meanDyGXhat));
+                                double xHat = (xs[xo + off + i] - mu) * r;
+                                dx[off + i] = (float) (r * (dy[dyo + off + i] * gm - meanDyG - xHat * meanDyGXhat));
                             }
                         }
                     }

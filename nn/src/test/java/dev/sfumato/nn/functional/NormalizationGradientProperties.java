@@ -105,6 +105,21 @@ class NormalizationGradientProperties {
         groupNormFusedEqualsComposite(-359);
     }
 
+    /**
+     * The fused group norm reads x in place and saves it with its version: writing to x between forward and
+     * backward is refused, as in PyTorch, instead of differentiating at values x no longer has.
+     */
+    @net.jqwik.api.Example
+    void groupNormRefusesAnInputModifiedBeforeBackward() {
+        Variable x = Variable.param(Tensor.randn(new dev.sfumato.tensor.Generator(3), 2, 4, 3, 3));
+        Variable h = x.mul(2f);
+        Variable y = Normalization.groupNorm(h, 2, Variable.param(Tensor.ones(4)), Variable.param(Tensor.zeros(4)), 1e-5);
+        Variable loss = y.mul(y).sum();
+        h.value().set(5f, 0, 0, 0, 0);
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, loss::backward);
+        assertTrue(e.getMessage().startsWith("in-place modification: group_norm saved a tensor at version"), e.getMessage());
+    }
+
     /** dx of group norm (affine γ, no matter β) computed in double from the float inputs. */
     private static Tensor groupNormDxInDouble(Tensor x, Tensor gamma, Tensor dy, int groups, double eps) {
         int[] shape = x.shape();
