@@ -33,8 +33,8 @@ public final class Dropout {
         if (p == 1) {
             return x.mul(0f);
         }
-        Tensor keep = Tensor.rand(g, x.shape()).ge((float) p);      // 1 with probability 1 − p
-        Tensor mask = keep.mul((float) (1 / (1 - p)));               // 0 or 1/(1 − p), like x
+        Tensor mask = Tensor.rand(g, x.shape()).ge((float) p);      // 1 with probability 1 − p
+        mask.mulInPlace((float) (1 / (1 - p)));                     // 0 or 1/(1 − p), like x; no temporary
         return x.mul(new Variable(mask));
     }
 }
