@@ -15,7 +15,11 @@ final class StridedCopy {
      */
     static final int PARALLEL_GRAIN = 1 << 17;
 
-    /** {@code dst[i] = src[i]} for every index; shapes must match. */
+    /**
+     * {@code dst[i] = src[i]} for every index; shapes must match, and dst must not overlap src (every caller
+     * writes a freshly allocated output; {@link Tensor#copyFrom} has its own loop for self-aliasing copies),
+     * since the chunks run concurrently.
+     */
     static void copy(Tensor src, Tensor dst) {
         int rank = src.shape.length;
         float[] s = src.storage.data;
