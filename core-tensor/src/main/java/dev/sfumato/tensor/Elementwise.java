@@ -68,9 +68,9 @@ final class Elementwise {
     }
 
     static Tensor siluBackward(Tensor gradOutput, Tensor x) {
-        if (!java.util.Arrays.equals(gradOutput.shape, x.shape)) {
-            throw new IllegalArgumentException("siluBackward: gradOutput " + java.util.Arrays.toString(gradOutput.shape)
-                    + " and x " + java.util.Arrays.toString(x.shape) + " must have the same shape");
+        if (!Arrays.equals(gradOutput.shape, x.shape)) {
+            throw new IllegalArgumentException("siluBackward: gradOutput " + Arrays.toString(gradOutput.shape)
+                    + " and x " + Arrays.toString(x.shape) + " must have the same shape");
         }
         Tensor out = Tensor.allocate(x.shape);
         StridedLoop.run(out, new Tensor[] {gradOutput, x}, false, (in, off, st, o, oOff, n) ->

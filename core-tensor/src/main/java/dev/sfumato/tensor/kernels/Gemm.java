@@ -196,11 +196,7 @@ public final class Gemm {
         }
         float[] data = new float[roundUp(m, MR) * k];
         if (m > 0 && k > 0) {
-            int kc = kBlock(k);
-            for (int pc = 0; pc < k; pc += kc) {
-                int kcb = Math.min(kc, k - pc);
-                packA(transA, a, aOff, lda, 0, m, pc, kcb, data, pc * roundUp(m, MR));
-            }
+            packRows(transA, a, aOff, lda, 0, m, k, kBlock(k), data);
         }
         return new PackedA(m, k, data);
     }
@@ -313,13 +309,18 @@ public final class Gemm {
     private static PackedA packTask(boolean transA, float[] a, int aOff, int lda, int i0, int i1, int k, int kc,
                                     Buffers buffers) {
         int m = i1 - i0;
-        int mp = roundUp(m, MR);
-        float[] data = buffers.a(mp * k);
-        for (int pc = 0; pc < k; pc += kc) {
-            int kcb = Math.min(kc, k - pc);
-            packA(transA, a, aOff, lda, i0, m, pc, kcb, data, pc * mp);
-        }
+        float[] data = buffers.a(roundUp(m, MR) * k);
+        packRows(transA, a, aOff, lda, i0, m, k, kc, data);
         return new PackedA(m, k, data);
+    }
+
+    /** op(A)[i0:i0+m, :] into {@code data} in the {@link PackedA} layout: every K block of length kc in turn. */
+    private static void packRows(boolean transA, float[] a, int aOff, int lda, int i0, int m, int k, int kc,
+                                 float[] data) {
+        int mp = roundUp(m, MR);
+        for (int pc = 0; pc < k; pc += kc) {
+            packA(transA, a, aOff, lda, i0, m, pc, Math.min(kc, k - pc), data, pc * mp);
+        }
     }
 
     /** Runs the micro-kernel over every MR×NR tile of one packed MC×KC block of A and KC×NC panel of B. */
