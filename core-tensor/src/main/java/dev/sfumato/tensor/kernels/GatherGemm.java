@@ -8,30 +8,31 @@ import static dev.sfumato.tensor.kernels.Kernels.LANES;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * A matrix product whose operands are addressed through row tables and never packed:
+ * A matrix product whose A rows are addressed through a row table and never packed:
  * <pre>
- * C[i, j] = Σ_p a[aRow[i] + p] · b[bRow[p] + j] + beta·C[i, j]        i < M, j < N, p < K
+ * C[i, j] = Σ_p a[aRow[i] + p] · b[bOff + p·ldb + j] + beta·C[i, j]        i < M, j < N, p < K
  * </pre>
- * Row i of A is a unit-stride run starting at {@code aRow[i]}, row p of B one starting at {@code bRow[p]};
- * the rows may overlap. {@link GatherGemmReference} is its specification.
+ * Row i of A is a unit-stride run starting at {@code aRow[i]}; the runs may overlap. B is an ordinary
+ * row-major K×N matrix with row stride {@code ldb}. {@link GatherGemmReference} is its specification.
  *
- * <p>Why: a stride-1 convolution over a zero-padded image is exactly this product. With the image padded
- * once, the im2col row of kernel tap (c, p, q) is one contiguous run of the image (see
- * {@code dev.sfumato.nn.kernels.ShiftedWindows}), so a table of run starts replaces the column matrix, and
- * the weight gradient reads the image rows as A the same way. The BLIS-style {@link Gemm} has to pack such
- * operands first, and with the small M and N of a U-Net layer (32-256 channels) the packing costs a large
- * share of the product: each packed float is reused only M/4 or N/16 times.
+ * <p>Why: the weight gradient of a stride-1 convolution over a zero-padded image is exactly this product.
+ * With the image padded once, the im2col row of kernel tap (c, p, q) is one contiguous run of the image
+ * (see {@code dev.sfumato.nn.kernels.ShiftedWindows}), so a table of run starts replaces the column matrix.
+ * The BLIS-style {@link Gemm} has to pack such an operand first (here a transpose, since the runs are the
+ * rows of C), and with the small M and N of a U-Net layer (32-256 channels) the packing costs a large share
+ * of the product: each packed float is reused only N/16 times.
  *
  * <p>Trick: the micro-kernel of {@link Gemm} (a 4×16 tile of C in eight vector registers, eight FMAs per
- * step of p), fed straight from the tables: per step it loads two vectors of B from {@code bRow[p] + j}
- * and broadcasts one float from each of four A rows. K is cut into blocks no longer than {@link Gemm#KC},
- * fixed by K alone, so that a kc×16 sliver of B stays in L1 while every row tile of A streams past it. The
- * result is the same on any number of threads because the kernel is single-threaded: callers parallelise
- * over independent products (a convolution's samples).
+ * step of p), fed straight from the operands: per step it loads two vectors of B from row p and broadcasts
+ * one float from each of four A runs. K is cut into blocks no longer than {@link Gemm#KC}, fixed by K
+ * alone. The result is the same on any number of threads because the kernel is single-threaded: callers
+ * parallelise over independent products (a convolution's samples). B used to be addressed through a row
+ * table as well; the convolution never needed it, and the table load in every step of p cost 20-30% of the
+ * kernel's speed (28×28 weight-gradient shapes, one thread).
  *
  * <p>Edges: a tile past row M repeats row M − 1 and drops it; a tile past column N reads, and drops, up to
- * 15 floats after the end of a B row, so {@code b} must hold {@code bRow[p] + roundUp(N, 16)} floats for
- * every p (checked).
+ * 15 floats after the end of a B row, so {@code b} must hold {@code roundUp(N, 16)} floats from the start of
+ * its last row (checked).
  */
 public final class GatherGemm {
 
@@ -45,17 +46,18 @@ public final class GatherGemm {
     }
 
     /**
-     * C[i, j] = Σ_p a[aRow[i] + p]·b[bRow[p] + j] + beta·C[i, j] for i < m, j < n, with C row-major at
+     * C[i, j] = Σ_p a[aRow[i] + p]·b[bOff + p·ldb + j] + beta·C[i, j] for i < m, j < n, with C row-major at
      * {@code c[cOff + i·ldc + j]}; beta == 0 overwrites C. Runs on the calling thread.
      *
-     * @throws IllegalArgumentException when a size is negative, a table is shorter than m or k, or a row
-     *     would read outside its array (for B, {@code roundUp(n, 16)} floats from each row start)
+     * @throws IllegalArgumentException when a size is negative, the table is shorter than m, ldb is smaller
+     *     than n, or a row would read outside its array (for B, {@code roundUp(n, 16)} floats from the start
+     *     of its last row)
      */
-    public static void sgemm(int m, int n, int k, float[] a, int[] aRow, float[] b, int[] bRow, float beta,
+    public static void sgemm(int m, int n, int k, float[] a, int[] aRow, float[] b, int bOff, int ldb, float beta,
                              float[] c, int cOff, int ldc) {
-        check(m, n, k, a, aRow, b, bRow, c, cOff, ldc);
+        check(m, n, k, a, aRow, b, bOff, ldb, c, cOff, ldc);
         if (Kernels.REFERENCE_ONLY) {
-            GatherGemmReference.sgemm(m, n, k, a, aRow, b, bRow, beta, c, cOff, ldc);
+            GatherGemmReference.sgemm(m, n, k, a, aRow, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
         if (m == 0 || n == 0) {
@@ -85,7 +87,7 @@ public final class GatherGemm {
                     int r1 = aRow[ir + Math.min(1, mr - 1)] + pc;
                     int r2 = aRow[ir + Math.min(2, mr - 1)] + pc;
                     int r3 = aRow[ir + Math.min(3, mr - 1)] + pc;
-                    microKernel(kcb, a, r0, r1, r2, r3, b, bRow, pc, jr, tile);
+                    microKernel(kcb, a, r0, r1, r2, r3, b, bOff + pc * ldb + jr, ldb, tile);
                     Gemm.updateC(tile, mr, nr, 1f, betaNow, c, cOff + ir * ldc + jr, ldc);
                 }
             }
@@ -93,11 +95,11 @@ public final class GatherGemm {
     }
 
     /**
-     * T[i, :] = Σ_{p < kc} a[r_i + p]·b[bRow[pc + p] + jr : +16] for the four A rows r_0..r_3: the
-     * micro-kernel of {@link Gemm}, with A broadcast from its rows and B loaded through the table.
+     * T[i, :] = Σ_{p < kc} a[r_i + p]·b[bi + p·ldb : +16] for the four A rows r_0..r_3: the micro-kernel of
+     * {@link Gemm}, with A broadcast from its rows and B loaded from its own rows.
      */
-    private static void microKernel(int kc, float[] a, int r0, int r1, int r2, int r3, float[] b, int[] bRow,
-                                    int pc, int jr, float[] t) {
+    private static void microKernel(int kc, float[] a, int r0, int r1, int r2, int r3, float[] b, int bi, int ldb,
+                                    float[] t) {
         FloatVector c00 = FloatVector.zero(F);
         FloatVector c01 = FloatVector.zero(F);
         FloatVector c10 = FloatVector.zero(F);
@@ -107,7 +109,7 @@ public final class GatherGemm {
         FloatVector c30 = FloatVector.zero(F);
         FloatVector c31 = FloatVector.zero(F);
         for (int p = 0; p < kc; p++) {
-            int bp = bRow[pc + p] + jr;
+            int bp = bi + p * ldb;
             FloatVector b0 = FloatVector.fromArray(F, b, bp);
             FloatVector b1 = FloatVector.fromArray(F, b, bp + LANES);
             FloatVector a0 = FloatVector.broadcast(F, a[r0 + p]);
@@ -133,14 +135,18 @@ public final class GatherGemm {
         c31.intoArray(t, 3 * NR + LANES);
     }
 
-    static void check(int m, int n, int k, float[] a, int[] aRow, float[] b, int[] bRow, float[] c, int cOff,
+    static void check(int m, int n, int k, float[] a, int[] aRow, float[] b, int bOff, int ldb, float[] c, int cOff,
                       int ldc) {
         if (m < 0 || n < 0 || k < 0) {
             throw new IllegalArgumentException("GatherGemm: sizes must be >= 0, got m=" + m + " n=" + n + " k=" + k);
         }
-        if (aRow.length < m || bRow.length < k) {
-            throw new IllegalArgumentException("GatherGemm: row tables hold " + aRow.length + " and " + bRow.length
-                    + " starts, need m=" + m + " and k=" + k);
+        if (aRow.length < m) {
+            throw new IllegalArgumentException("GatherGemm: the row table of A holds " + aRow.length
+                    + " starts, need m=" + m);
+        }
+        if (ldb < n || bOff < 0) {
+            throw new IllegalArgumentException("GatherGemm: B needs ldb >= n and bOff >= 0, got ldb=" + ldb + " n=" + n
+                    + " bOff=" + bOff);
         }
         if (m == 0 || n == 0) {
             return;
@@ -151,10 +157,11 @@ public final class GatherGemm {
                         + " and needs k=" + k + " floats, but a has " + a.length);
             }
         }
-        long need = paddedColumns(n);
-        for (int p = 0; p < k; p++) {
-            if (bRow[p] < 0 || bRow[p] + need > b.length) {
-                throw new IllegalArgumentException("GatherGemm: row " + p + " of B starts at " + bRow[p]
+        if (k > 0) {
+            long last = bOff + (long) (k - 1) * ldb;
+            long need = paddedColumns(n);
+            if (last + need > b.length) {
+                throw new IllegalArgumentException("GatherGemm: row " + (k - 1) + " of B starts at " + last
                         + " and tiles read " + need + " floats (n=" + n + " rounded up to 16), but b has " + b.length);
             }
         }

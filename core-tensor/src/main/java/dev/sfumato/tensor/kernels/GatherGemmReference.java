@@ -5,15 +5,15 @@ public final class GatherGemmReference {
 
     private GatherGemmReference() {}
 
-    /** C[i, j] = Σ_p a[aRow[i] + p]·b[bRow[p] + j] + beta·C[i, j]; beta == 0 overwrites C. */
-    public static void sgemm(int m, int n, int k, float[] a, int[] aRow, float[] b, int[] bRow, float beta,
+    /** C[i, j] = Σ_p a[aRow[i] + p]·b[bOff + p·ldb + j] + beta·C[i, j]; beta == 0 overwrites C. */
+    public static void sgemm(int m, int n, int k, float[] a, int[] aRow, float[] b, int bOff, int ldb, float beta,
                              float[] c, int cOff, int ldc) {
-        GatherGemm.check(m, n, k, a, aRow, b, bRow, c, cOff, ldc);
+        GatherGemm.check(m, n, k, a, aRow, b, bOff, ldb, c, cOff, ldc);
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 float acc = 0f;
                 for (int p = 0; p < k; p++) {
-                    acc += a[aRow[i] + p] * b[bRow[p] + j];
+                    acc += a[aRow[i] + p] * b[bOff + p * ldb + j];
                 }
                 int ci = cOff + i * ldc + j;
                 c[ci] = beta == 0f ? acc : acc + beta * c[ci];

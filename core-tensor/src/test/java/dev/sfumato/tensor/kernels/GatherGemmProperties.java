@@ -15,7 +15,8 @@ import net.jqwik.api.Provide;
 
 /**
  * {@link GatherGemm#sgemm} against {@link GatherGemmReference#sgemm}: random sizes around the tile and the
- * K block, overlapping row tables in any order (as a convolution's shifted windows are), beta 0 and 1.
+ * K block, an overlapping row table in any order (as a convolution's shifted windows are), B with an offset,
+ * padded rows and no float to spare after its last row, beta 0 and 1.
  */
 class GatherGemmProperties {
 
@@ -30,17 +31,17 @@ class GatherGemmProperties {
     void matchesReference(@ForAll("size") int m, @ForAll("size") int n, @ForAll("size") int k,
                           @ForAll boolean accumulate, @ForAll long seed) {
         SplittableRandom r = new SplittableRandom(seed);
-        // A and B are pools of floats that the tables index with overlapping, unordered runs.
+        // A is a pool of floats that the table indexes with overlapping, unordered runs.
         float[] a = random(r, k + 40);
-        float[] b = random(r, GatherGemm.paddedColumns(n) + 40);
         int[] aRow = new int[m];
-        int[] bRow = new int[k];
         for (int i = 0; i < m; i++) {
             aRow[i] = r.nextInt(41);
         }
-        for (int p = 0; p < k; p++) {
-            bRow[p] = r.nextInt(41);
-        }
+        // B: K rows of ldb >= n floats from bOff; the tiles of the last row read up to roundUp(n, 16) floats,
+        // and the array ends exactly there, so a read past it would throw.
+        int bOff = r.nextInt(5);
+        int ldb = n + r.nextInt(3);
+        float[] b = random(r, bOff + Math.max(0, k - 1) * ldb + GatherGemm.paddedColumns(n));
         int ldc = n + r.nextInt(3);
         float[] c0 = random(r, m * ldc + 1);
         float beta = accumulate ? 1f : 0f;
@@ -49,13 +50,13 @@ class GatherGemmProperties {
         }
         float[] expected = c0.clone();
         float[] actual = c0.clone();
-        GatherGemmReference.sgemm(m, n, k, a, aRow, b, bRow, beta, expected, 0, ldc);
-        GatherGemm.sgemm(m, n, k, a, aRow, b, bRow, beta, actual, 0, ldc);
+        GatherGemmReference.sgemm(m, n, k, a, aRow, b, bOff, ldb, beta, expected, 0, ldc);
+        GatherGemm.sgemm(m, n, k, a, aRow, b, bOff, ldb, beta, actual, 0, ldc);
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 double absSum = accumulate ? Math.abs(c0[i * ldc + j]) : 0;
                 for (int p = 0; p < k; p++) {
-                    absSum += Math.abs((double) a[aRow[i] + p] * b[bRow[p] + j]);
+                    absSum += Math.abs((double) a[aRow[i] + p] * b[bOff + p * ldb + j]);
                 }
                 double nn = k + 2;
                 double bound = 2 * (nn * U / (1 - nn * U)) * absSum + Float.MIN_NORMAL;
@@ -78,12 +79,15 @@ class GatherGemmProperties {
     void rejectsRowsThatReadPastTheirArrays() {
         float[] c = new float[16];
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
-                GatherGemm.sgemm(1, 3, 2, new float[4], new int[] {0}, new float[17], new int[] {0, 2}, 0f, c, 0, 3));
-        assertTrue(e.getMessage().contains("row 1 of B starts at 2") && e.getMessage().contains("16 floats"),
+                GatherGemm.sgemm(1, 3, 2, new float[4], new int[] {0}, new float[18], 0, 3, 0f, c, 0, 3));
+        assertTrue(e.getMessage().contains("row 1 of B starts at 3") && e.getMessage().contains("16 floats"),
                 e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () ->
-                GatherGemm.sgemm(1, 3, 2, new float[4], new int[] {3}, new float[32], new int[] {0, 0}, 0f, c, 0, 3));
+                GatherGemm.sgemm(1, 3, 2, new float[4], new int[] {3}, new float[32], 0, 3, 0f, c, 0, 3));
         assertTrue(e.getMessage().contains("row 0 of A starts at 3"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () ->
+                GatherGemm.sgemm(1, 3, 2, new float[4], new int[] {0}, new float[32], 0, 2, 0f, c, 0, 3));
+        assertTrue(e.getMessage().contains("ldb=2 n=3"), e.getMessage());
     }
 
     private static float[] random(SplittableRandom r, int size) {

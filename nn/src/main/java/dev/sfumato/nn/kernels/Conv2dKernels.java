@@ -28,7 +28,9 @@ public final class Conv2dKernels {
      * operands in place ({@link GatherGemm}) instead of packing col'ᵀ, a scalar transpose whose cost grows
      * with K. Measured on this project's U-Net shapes, batch 64, 2 threads (BENCHMARKS.md): in place is
      * 25-30% faster at 28×28 (K = 840) and 10-30% slower at 14×14 and 7×7 (K = 224, 63), where the packed
-     * panels fit in cache.
+     * panels fit in cache. Even with a single output channel, where the in-place product's 16-channel tile
+     * does 16 times the multiply-adds, it beat the packed path (32 → 1 at 28×28: 16 against 25 ms per call,
+     * batch 64, one thread), whose transposed columns cost more than the product.
      */
     static final int GATHER_MIN_COLUMNS = 512;
 
@@ -330,10 +332,6 @@ public final class Conv2dKernels {
         int rows = g.colRows();
         int cOutG = g.cOutG();
         int wSize = g.cOut() * rows;
-        int[] outputRows = new int[sw.wide];
-        for (int p = 0; p < sw.wide; p++) {
-            outputRows[p] = p * cOutG;
-        }
         float[] partials = new float[tasks * wSize];   // per task: [groups][rows, C_out/G]
         Parallel.forRange(tasks, (t0, t1) -> {
             for (int task = t0; task < t1; task++) {
@@ -342,7 +340,7 @@ public final class Conv2dKernels {
                     for (int grp = 0; grp < g.groups(); grp++) {
                         float[] xp = sw.padded(xd, xo + n * inSample, grp * g.cInG());
                         float[] dyt = sw.transposedWideGradient(dyd, dyo + (n * g.cOut() + grp * cOutG) * hw, cOutG);
-                        GatherGemm.sgemm(rows, cOutG, sw.wide, xp, sw.windowStarts, dyt, outputRows, 1f,
+                        GatherGemm.sgemm(rows, cOutG, sw.wide, xp, sw.windowStarts, dyt, 0, cOutG, 1f,
                                 partials, task * wSize + grp * rows * cOutG, cOutG);
                     }
                 }

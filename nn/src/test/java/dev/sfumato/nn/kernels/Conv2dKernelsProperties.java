@@ -96,12 +96,17 @@ class Conv2dKernelsProperties {
     /**
      * Shapes past the GEMM's blocks, which the small random cases never reach: 64·9 = 576 column rows (two K
      * blocks of 288), 66·66 = 4356 output columns (past the 4096-column panel), and stride 2 with groups.
+     * The second and the last two take the in-place weight gradient ({@link Conv2dKernels#GATHER_MIN_COLUMNS}
+     * wide columns or more): 66·68, 30·32 and 24·26 wide columns, with 5, 20 and 17 output channels per group,
+     * so the 16-channel tile is always partial.
      */
     @Test
     void largeShapesCrossTheGemmBlocks() {
         forwardAndBackwardMatchReference(new Case(2, 1, 64, 20, 12, 12, 3, 3, 1, 1, 1, 1, 1, 1, 11));
         forwardAndBackwardMatchReference(new Case(1, 1, 3, 5, 66, 66, 3, 3, 1, 1, 1, 1, 1, 1, 12));
         forwardAndBackwardMatchReference(new Case(2, 2, 40, 6, 9, 11, 3, 3, 2, 2, 1, 1, 1, 1, 13));
+        forwardAndBackwardMatchReference(new Case(2, 1, 3, 20, 30, 30, 3, 3, 1, 1, 1, 1, 1, 1, 14));
+        forwardAndBackwardMatchReference(new Case(5, 2, 2, 17, 24, 24, 3, 3, 1, 1, 1, 1, 1, 1, 15));
     }
 
     /**
@@ -163,9 +168,15 @@ class Conv2dKernelsProperties {
                 Conv2dKernels.forward(g, x, w, null).toArray());
     }
 
+    /** Both weight-gradient paths: packed (12×12) and in place (24×24, 24·26 wide columns). */
     @Test
     void oneAndTwoThreadsGiveIdenticalBits() {
-        ConvGeometry g = ConvGeometry.conv2d("conv2d", new int[] {9, 8, 12, 12}, new int[] {16, 8, 3, 3},
+        oneAndTwoThreadsGiveIdenticalBits(12);
+        oneAndTwoThreadsGiveIdenticalBits(24);
+    }
+
+    private static void oneAndTwoThreadsGiveIdenticalBits(int size) {
+        ConvGeometry g = ConvGeometry.conv2d("conv2d", new int[] {9, 8, size, size}, new int[] {16, 8, 3, 3},
                 new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 1);
         Generator gen = new Generator(7);
         Tensor x = Tensor.randn(gen, g.inputShape());
