@@ -4,14 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * The pool behind {@link Parallel#forRange}: every task runs exactly once, failures in any block reach the
- * caller and leave the pool usable, loops started from several threads at once all complete, and changing
- * the thread count between loops stops the old workers without losing a loop.
+ * The pool behind {@link Parallel#forRange}: every task runs exactly once, failures in any task reach the
+ * caller and leave the pool usable, loops started from several threads at once all complete, changing the
+ * thread count between loops stops the old workers without losing a loop, and a thread held up in one task
+ * does not hold up the others.
  */
 class ParallelPoolTest {
 
@@ -101,6 +104,38 @@ class ParallelPoolTest {
             for (int c = 0; c < callers; c++) {
                 assertEquals(8 * 500, sums.get(c), "caller " + c);
             }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    /**
+     * Scheduling is dynamic: while one thread is held up in a task, the other runs every remaining task.
+     * Task 0 waits until all the others have finished, so with a fixed split (task 0 and half the others on
+     * one thread) the loop could not finish and the wait would time out.
+     */
+    @Test
+    void whileOneTaskIsHeldUpTheOtherThreadRunsAllTheRest() {
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(2);
+            int tasks = 16;
+            CountDownLatch others = new CountDownLatch(tasks - 1);
+            AtomicReference<Boolean> waited = new AtomicReference<>();
+            Parallel.forRange(tasks, (from, to) -> {
+                for (int t = from; t < to; t++) {
+                    if (t == 0) {
+                        try {
+                            waited.set(others.await(30, TimeUnit.SECONDS));
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    } else {
+                        others.countDown();
+                    }
+                }
+            });
+            assertEquals(Boolean.TRUE, waited.get(), "task 0 waited in vain for the other 15");
         } finally {
             Parallel.setThreads(before);
         }
