@@ -11,9 +11,9 @@ import dev.sfumato.tensor.kernels.Kernels;
  *
  * <p>Trick: one sample and one group at a time, the convolution is a single matrix product on the Vector API
  * GEMM, which is where nearly all the FLOPs go. Samples are independent tasks on the shared pool; each task
- * calls a single-threaded GEMM whose B panels are packed straight from the image, so the column matrix is
- * never written out (stride 1: {@link ShiftedWindows}; other strides: {@link Im2Col#row}) and no thread
- * waits for another. With stride 1 the input gradient is itself a stride-1 convolution with flipped weights
+ * calls a single-threaded GEMM whose B panels are packed straight from shifted windows of a padded copy of the
+ * image ({@link ShiftedWindows}; split into phases when the stride is above 1), so the column matrix is never
+ * written out and no thread waits for another. With stride 1 the input gradient is itself a stride-1 convolution with flipped weights
  * ({@link #flippedWeight}), so it takes the same path instead of a GEMM plus col2im. The weight gradient sums
  * over samples: tasks own fixed blocks of {@link #SAMPLES_PER_TASK} samples, write private partial sums, and
  * the partials are added in block order, so the result is the same on any number of threads. A 1×1
@@ -24,7 +24,7 @@ import dev.sfumato.tensor.kernels.Kernels;
 public final class Conv2dKernels {
 
     /**
-     * From this many wide columns (H_out·W_p, the weight gradient's K) the stride-1 weight gradient reads its
+     * From this many wide columns (H_out·W_q, the weight gradient's K) the weight gradient reads its
      * operands in place ({@link GatherGemm}) instead of packing col'ᵀ, a scalar transpose whose cost grows
      * with K. Measured on this project's U-Net shapes, batch 64, 2 threads (BENCHMARKS.md): in place is
      * 25-30% faster at 28×28 (K = 840) and 10-30% slower at 14×14 and 7×7 (K = 224, 63), where the packed
@@ -40,56 +40,11 @@ public final class Conv2dKernels {
     static final int SUM_GRAIN = 1 << 14;
 
     private static final ThreadLocal<float[]> COLUMNS = ThreadLocal.withInitial(() -> new float[0]);
-    private static final ThreadLocal<float[]> PANEL_ROWS = ThreadLocal.withInitial(() -> new float[0]);
 
     private Conv2dKernels() {}
 
     private static float[] columns(int size) {
         return ShiftedWindows.grow(COLUMNS, size);
-    }
-
-    /**
-     * Panels of the column matrix col [rows, HW] of one sample and group (op(B) of the forward GEMM), packed
-     * straight from the image: each row of the panel is lowered by {@link Im2Col#row} into a small per-thread
-     * buffer and copied into its slivers, so the full column matrix (up to 1.8 MB per sample here, past L2)
-     * is never written and read back. Same values as im2col + packing, so the same bits.
-     */
-    private static Gemm.PanelB columnPanels(ConvGeometry g, float[] x, int xOff, int c0) {
-        return (pc, kc, jc, nc, pb) -> {
-            float[] row = ShiftedWindows.grow(PANEL_ROWS, nc);
-            for (int p = 0; p < kc; p++) {
-                Im2Col.row(g, x, xOff, c0, pc + p, jc, jc + nc, row, 0);
-                Gemm.packPanelRow(row, 0, p, kc, nc, pb);
-            }
-        };
-    }
-
-    /**
-     * Panels of colᵀ [HW, rows] (op(B) of the weight-gradient GEMM), packed straight from the image: the NR
-     * column-matrix rows of a sliver are lowered side by side into a per-thread buffer, then interleaved
-     * k-major into the sliver.
-     */
-    private static Gemm.PanelB transposedColumnPanels(ConvGeometry g, float[] x, int xOff, int c0) {
-        int nr = Gemm.panelWidth();
-        return (pc, kc, jc, nc, pb) -> {
-            float[] rowsBuf = ShiftedWindows.grow(PANEL_ROWS, nr * kc);
-            for (int jr = 0; jr < nc; jr += nr) {
-                int cols = Math.min(nr, nc - jr);
-                for (int j = 0; j < cols; j++) {
-                    Im2Col.row(g, x, xOff, c0, jc + jr + j, pc, pc + kc, rowsBuf, j * kc);
-                }
-                int dst = jr * kc;
-                for (int p = 0; p < kc; p++) {
-                    int d = dst + p * nr;
-                    for (int j = 0; j < cols; j++) {
-                        pb[d + j] = rowsBuf[j * kc + p];
-                    }
-                    for (int j = cols; j < nr; j++) {
-                        pb[d + j] = 0f;
-                    }
-                }
-            }
-        };
     }
 
     /**
@@ -120,49 +75,42 @@ public final class Conv2dKernels {
         int hw = g.colCols();
         int rows = g.colRows();
         int cOutG = g.cOutG();
-        boolean pointwise = isPointwise(g);
-        // The weights are the A of every sample's product: packed once here, shared by all samples.
-        Gemm.PackedA[] weights = new Gemm.PackedA[g.groups()];
-        for (int grp = 0; grp < g.groups(); grp++) {
-            weights[grp] = Gemm.packA(false, cOutG, rows, wd, wo + grp * cOutG * rows, rows);
-        }
-        if (!pointwise && g.strideH() == 1 && g.strideW() == 1) {
-            ShiftedWindows sw = new ShiftedWindows(g);
+        if (isPointwise(g)) {
+            // A 1×1 convolution: the input already is the column matrix.
             Parallel.forRange(g.n(), (n0, n1) -> {
                 for (int n = n0; n < n1; n++) {
                     for (int grp = 0; grp < g.groups(); grp++) {
-                        float[] xp = sw.padded(xd, xo + n * inSample, grp * g.cInG());
-                        float[] yw = sw.wideBuffer(cOutG);
-                        // Y'_g [C_out/G, H_out·W_p] = W_g [C_out/G, rows] · col' [rows, H_out·W_p]
-                        Gemm.sgemm(weights[grp], sw.wide, 1f, sw.columns(xp), 0f, yw, 0, sw.wide);
-                        sw.compact(yw, cOutG, yd, (n * g.cOut() + grp * cOutG) * hw, b, grp * cOutG);
+                        // Y_g [C_out/G, HW] = W_g [C_out/G, C_in/G] · X_g [C_in/G, HW]
+                        Gemm.sgemm(false, false, cOutG, hw, rows, 1f, wd, wo + grp * cOutG * rows, rows,
+                                xd, xo + n * inSample + grp * g.cInG() * hw, hw, 0f, yd, (n * g.cOut() + grp * cOutG) * hw, hw);
+                    }
+                    if (b != null) {
+                        for (int o = 0; o < g.cOut(); o++) {
+                            int base = (n * g.cOut() + o) * hw;
+                            float bo = b[o];
+                            for (int k = 0; k < hw; k++) {
+                                yd[base + k] += bo;
+                            }
+                        }
                     }
                 }
             });
             return y;
         }
+        // The weights are the A of every sample's product: packed once here, shared by all samples.
+        Gemm.PackedA[] weights = new Gemm.PackedA[g.groups()];
+        for (int grp = 0; grp < g.groups(); grp++) {
+            weights[grp] = Gemm.packA(false, cOutG, rows, wd, wo + grp * cOutG * rows, rows);
+        }
+        ShiftedWindows sw = new ShiftedWindows(g);
         Parallel.forRange(g.n(), (n0, n1) -> {
             for (int n = n0; n < n1; n++) {
                 for (int grp = 0; grp < g.groups(); grp++) {
-                    int yOff = (n * g.cOut() + grp * cOutG) * hw;
-                    int xOff = xo + n * inSample;
-                    int c0 = grp * g.cInG();
-                    // Y_g [C_out/G, HW] = W_g [C_out/G, rows] · col [rows, HW]
-                    if (pointwise) {
-                        Gemm.sgemm(false, false, cOutG, hw, rows, 1f, wd, wo + grp * cOutG * rows, rows,
-                                xd, xOff + c0 * hw, hw, 0f, yd, yOff, hw);
-                    } else {
-                        Gemm.sgemm(weights[grp], hw, 1f, columnPanels(g, xd, xOff, c0), 0f, yd, yOff, hw);
-                    }
-                }
-                if (b != null) {
-                    for (int o = 0; o < g.cOut(); o++) {
-                        int base = (n * g.cOut() + o) * hw;
-                        float bo = b[o];
-                        for (int k = 0; k < hw; k++) {
-                            yd[base + k] += bo;
-                        }
-                    }
+                    float[] xp = sw.padded(xd, xo + n * inSample, grp * g.cInG());
+                    float[] yw = sw.wideBuffer(cOutG);
+                    // Y'_g [C_out/G, H_out·W_q] = W_g [C_out/G, rows] · col' [rows, H_out·W_q]
+                    Gemm.sgemm(weights[grp], sw.wide, 1f, sw.columns(xp), 0f, yw, 0, sw.wide);
+                    sw.compact(yw, cOutG, yd, (n * g.cOut() + grp * cOutG) * hw, b, grp * cOutG);
                 }
             }
         });
@@ -271,7 +219,7 @@ public final class Conv2dKernels {
         int tasks = Parallel.taskCount(g.n(), SAMPLES_PER_TASK);
         float[] partials = new float[tasks * wSize];
         boolean pointwise = isPointwise(g);
-        ShiftedWindows sw = !pointwise && g.strideH() == 1 && g.strideW() == 1 ? new ShiftedWindows(g) : null;
+        ShiftedWindows sw = pointwise ? null : new ShiftedWindows(g);
         if (sw != null && sw.wide >= GATHER_MIN_COLUMNS) {
             return backwardWeightGathered(g, sw, xd, xo, dyd, dyo, tasks);
         }
@@ -289,15 +237,12 @@ public final class Conv2dKernels {
                         if (pointwise) {
                             Gemm.sgemm(false, true, cOutG, rows, hw, 1f, dyd, dyOff, hw,
                                     xd, xOff + c0 * hw, hw, 1f, partials, dwOff, rows);
-                        } else if (sw != null) {
+                        } else {
                             // Over the wide columns: dY' is zero in the extra ones, so they add nothing.
                             float[] xp = sw.padded(xd, xOff, c0);
                             float[] dyw = sw.wideGradient(dyd, dyOff, cOutG);
                             Gemm.sgemm(false, cOutG, rows, sw.wide, 1f, dyw, 0, sw.wide,
                                     sw.transposedColumns(xp), 1f, partials, dwOff, rows);
-                        } else {
-                            Gemm.sgemm(false, cOutG, rows, hw, 1f, dyd, dyOff, hw,
-                                    transposedColumnPanels(g, xd, xOff, c0), 1f, partials, dwOff, rows);
                         }
                     }
                 }
@@ -319,7 +264,7 @@ public final class Conv2dKernels {
     }
 
     /**
-     * The stride-1 weight gradient on shifted windows ({@link ShiftedWindows}), transposed so that both
+     * The weight gradient on shifted windows ({@link ShiftedWindows}), transposed so that both
      * operands are read in place: per sample and group, {@code dWᵀ_g [rows, C_out/G] += col' [rows, wide] ·
      * dYt [wide, C_out/G]}, where the rows of col' are windows of the padded input and dYt is dY transposed
      * with zero rows for the extra columns. Partials per fixed block of samples, added in block order, then

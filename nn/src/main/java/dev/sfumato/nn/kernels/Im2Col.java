@@ -5,19 +5,19 @@ package dev.sfumato.nn.kernels;
  * field of one sample and one group into a column, so that the convolution becomes
  * {@code Y[C_out/G, H_out·W_out] = W[C_out/G, C_in/G·kH·kW] · col[C_in/G·kH·kW, H_out·W_out]};
  * {@code col2im} is its adjoint, which scatters (adds) columns back into an image, for the input gradient.
- * The column matrix is never built whole: {@link #row} lowers the part of one row that a GEMM panel needs
- * (strided convolutions), and {@link ShiftedWindows} avoids lowering altogether for stride 1.
+ * The forward pass and the weight gradient never lower: {@link ShiftedWindows} reads the column matrix as
+ * windows of a padded copy of the input. What is left here is col2im, for the input gradient of strided
+ * convolutions (and of geometries whose stride-1 input gradient is not itself a plain convolution).
  *
  * <p>Row {@code r = (c·kH + p)·kW + q} of the column matrix holds input channel {@code c} shifted by kernel tap
  * {@code (p, q)}: {@code col[r][i·W_out + j] = x[c][i·s_h − pad_h + p·d_h][j·s_w − pad_w + q·d_w]}, zero outside.
- * With stride 1 each output row is one contiguous run of the input row, copied with {@code arraycopy}.
  */
 public final class Im2Col {
 
     private Im2Col() {}
 
     /**
-     * The adjoint of im2col ({@link #row} for every row): adds every entry of {@code col} [colRows, H_out·W_out] into the input
+     * The adjoint of im2col: adds every entry of {@code col} [colRows, H_out·W_out] into the input
      * position it was read from, in channels {@code [c0, c0 + C_in/G)} of {@code dx[dxOff]} (layout [C_in, H, W]).
      * Entries are added in a fixed order (row by row), so the result does not depend on threads.
      */
@@ -51,61 +51,6 @@ public final class Im2Col {
                     }
                 }
             }
-        }
-    }
-
-    /**
-     * One row of the column matrix, in part: writes {@code col[r][j0:j1]} to {@code dst[dOff:dOff + j1 - j0]} for
-     * channels from {@code c0} of one sample at {@code x[xOff]}. The GEMM's panel packers call this to build a
-     * panel of the column matrix in cache instead of writing the whole matrix out first.
-     */
-    public static void row(ConvGeometry g, float[] x, int xOff, int c0, int r, int j0, int j1, float[] dst, int dOff) {
-        int h = g.h();
-        int w = g.w();
-        int wOut = g.wOut();
-        int sW = g.strideW();
-        int taps = g.kH() * g.kW();
-        int c = r / taps;
-        int p = (r % taps) / g.kW();
-        int q = r % g.kW();
-        int plane = xOff + (c0 + c) * h * w;
-        int dh = p * g.dilH() - g.padH();
-        int dw = q * g.dilW() - g.padW();
-        int jLo = validFrom(dw, sW, wOut);
-        int jHi = validTo(dw, sW, w, wOut, jLo);
-        int d = dOff - j0;                          // dst index of column j is d + j
-        for (int j = j0; j < j1; ) {
-            int i = j / wOut;
-            int rowStart = i * wOut;
-            int end = Math.min(j1, rowStart + wOut);  // this output row's part of [j0, j1)
-            int ih = i * g.strideH() + dh;
-            if (ih < 0 || ih >= h) {
-                zero(dst, d + j, d + end);
-                j = end;
-                continue;
-            }
-            int src = plane + ih * w + dw;           // input index of output column jj is src + jj·sW
-            int lo = Math.max(j, Math.min(end, rowStart + jLo));
-            int hi = Math.max(lo, Math.min(end, rowStart + jHi));
-            zero(dst, d + j, d + lo);
-            if (sW == 1) {
-                if (hi > lo) {  // arraycopy checks its offsets even for length 0, and src + lo may be −1 then
-                    System.arraycopy(x, src + lo - rowStart, dst, d + lo, hi - lo);
-                }
-            } else {
-                for (int jj = lo; jj < hi; jj++) {
-                    dst[d + jj] = x[src + (jj - rowStart) * sW];
-                }
-            }
-            zero(dst, d + hi, d + end);
-            j = end;
-        }
-    }
-
-    /** Plain loop rather than Arrays.fill: the runs here are 0-2 floats long, where fill's checks dominate. */
-    private static void zero(float[] a, int from, int to) {
-        for (int i = from; i < to; i++) {
-            a[i] = 0f;
         }
     }
 
