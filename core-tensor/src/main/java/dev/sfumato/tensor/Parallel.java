@@ -1,8 +1,5 @@
 package dev.sfumato.tensor;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -27,7 +24,7 @@ public final class Parallel {
     }
 
     private static volatile int threads = initialThreads();
-    private static volatile ExecutorService pool;
+    private static volatile Crew crew;
 
     private Parallel() {}
 
@@ -71,32 +68,26 @@ public final class Parallel {
         }
         if (n != threads) {
             threads = n;
-            ExecutorService old = pool;
-            pool = null;
+            Crew old = crew;
+            crew = null;
             if (old != null) {
-                old.shutdown();
+                old.stop();
             }
         }
     }
 
-    private static ExecutorService pool() {
-        ExecutorService p = pool;
-        if (p == null) {
+    private static Crew crew() {
+        Crew c = crew;
+        if (c == null) {
             synchronized (Parallel.class) {
-                p = pool;
-                if (p == null) {
-                    AtomicInteger id = new AtomicInteger();
-                    ThreadFactory tf = r -> {
-                        Thread t = new Thread(r, "sfumato-worker-" + id.incrementAndGet());
-                        t.setDaemon(true);
-                        return t;
-                    };
-                    p = Executors.newFixedThreadPool(threads, tf);
-                    pool = p;
+                c = crew;
+                if (c == null) {
+                    c = new Crew(threads - 1);
+                    crew = c;
                 }
             }
         }
-        return p;
+        return c;
     }
 
     /**
@@ -104,7 +95,7 @@ public final class Parallel {
      * thread; because the caller's tasks are fixed by the problem size, who runs which task never changes any
      * value.
      *
-     * <p>Scheduling is dynamic: the caller starts on the tasks at once, and each worker, when it wakes, claims
+     * <p>Scheduling is dynamic: the caller starts on the tasks at once, and each worker, when it joins, claims
      * the next unclaimed task from a shared counter, one at a time, until none is left. A fixed split (half the
      * range per thread on two threads) left one core idle whenever the other half ran slower (a busier cache,
      * a neighbour on the host, a worker that woke late); claiming took the 2-thread training step from 2953 to
@@ -123,12 +114,10 @@ public final class Parallel {
             return;
         }
         Loop loop = new Loop(tasks, body, Thread.currentThread());
-        ExecutorService p = pool();
-        for (int w = 1; w < n; w++) {
-            p.execute(loop::claimAndRun);
-        }
+        Crew c = crew();
+        c.publish(loop);
         // While the caller runs tasks, loops nested in them run inline, as they do on the workers. Otherwise
-        // a nested loop would queue its tasks behind the workers' and the caller would wait idle.
+        // a nested loop would publish itself in place of this one and take the workers away from it.
         IN_LOOP.set(Boolean.TRUE);
         try {
             loop.claimAndRun();
@@ -136,6 +125,7 @@ public final class Parallel {
             IN_LOOP.remove();
         }
         loop.awaitAll();
+        c.retire(loop);
         Throwable failure = loop.failure.get();
         if (failure instanceof RuntimeException re) {
             throw re;
@@ -145,6 +135,90 @@ public final class Parallel {
         }
         if (failure != null) {
             throw new IllegalStateException(failure);
+        }
+    }
+
+    /**
+     * The worker threads ({@code threads − 1}; the caller of a loop is the remaining one). A caller publishes
+     * its loop; every worker runs tasks of the latest published loop, then keeps polling for the next one for
+     * {@link #SPIN_NANOS} before it parks. Waking a parked thread took 60-190 µs on this project's 2-vCPU
+     * virtual machine (the idle vCPU is halted and the host has to schedule it again), during which the caller
+     * worked alone, and a training step runs thousands of loops; OpenMP runtimes spin for the same reason.
+     */
+    private static final class Crew {
+        /** How long an idle worker polls for the next loop before it parks. */
+        static final long SPIN_NANOS = 500_000;
+
+        private final Worker[] workers;
+        private final AtomicReference<Loop> latest = new AtomicReference<>();
+        private volatile boolean stopped;
+
+        Crew(int size) {
+            workers = new Worker[size];
+            for (int i = 0; i < size; i++) {
+                workers[i] = new Worker(this, i + 1);
+                workers[i].start();
+            }
+        }
+
+        /** Makes {@code loop} the one the workers join; wakes those that have parked. */
+        void publish(Loop loop) {
+            latest.set(loop);
+            // After the write above: a worker that parks re-reads latest after raising its flag, so either it
+            // sees this loop or this read sees its flag (both are volatile).
+            for (Worker w : workers) {
+                if (w.parked) {
+                    LockSupport.unpark(w);
+                }
+            }
+        }
+
+        /** Forgets a finished loop (unless another caller has published since), so its arrays can be collected. */
+        void retire(Loop loop) {
+            latest.compareAndSet(loop, null);
+        }
+
+        void stop() {
+            stopped = true;
+            for (Worker w : workers) {
+                LockSupport.unpark(w);
+            }
+        }
+    }
+
+    private static final class Worker extends Thread {
+        private final Crew crew;
+        private volatile boolean parked;
+
+        Worker(Crew crew, int id) {
+            super("sfumato-worker-" + id);
+            setDaemon(true);
+            this.crew = crew;
+        }
+
+        @Override
+        public void run() {
+            Loop seen = null;
+            long idleSince = System.nanoTime();
+            while (!crew.stopped) {
+                Loop loop = crew.latest.get();
+                if (loop != seen) {
+                    seen = loop;
+                    if (loop != null) {
+                        loop.claimAndRun();
+                        idleSince = System.nanoTime();
+                    }
+                } else if (System.nanoTime() - idleSince < Crew.SPIN_NANOS) {
+                    Thread.onSpinWait();
+                } else {
+                    parked = true;
+                    if (crew.latest.get() == seen && !crew.stopped) {
+                        LockSupport.park(this);
+                    }
+                    parked = false;
+                    idleSince = System.nanoTime();
+                }
+            }
         }
     }
 
@@ -167,8 +241,9 @@ public final class Parallel {
         }
 
         /**
-         * Claims tasks one at a time and runs them until none is left. A worker that wakes after the caller
+         * Claims tasks one at a time and runs them until none is left. A worker that joins after the caller
          * has claimed them all returns at once. After a failure the remaining tasks are claimed but skipped.
+         * A failure is caught here, so it never ends a worker thread.
          */
         void claimAndRun() {
             for (int t = next.getAndIncrement(); t < tasks; t = next.getAndIncrement()) {

@@ -140,4 +140,30 @@ class ParallelPoolTest {
             Parallel.setThreads(before);
         }
     }
+
+    /** Changing the thread count stops the old workers: no thread is leaked, and the new crew runs the loops. */
+    @Test
+    void oldWorkersStopWhenTheThreadCountChanges() throws InterruptedException {
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(4);
+            AtomicIntegerArray runs = new AtomicIntegerArray(64);
+            Parallel.forRange(64, (from, to) -> runs.incrementAndGet(from));
+            Parallel.setThreads(2);
+            Parallel.forRange(64, (from, to) -> runs.incrementAndGet(from));
+            for (int t = 0; t < 64; t++) {
+                assertEquals(2, runs.get(t), "task " + t);
+            }
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            long alive;
+            do {
+                Thread.sleep(10);
+                alive = Thread.getAllStackTraces().keySet().stream()
+                        .filter(t -> t.isAlive() && t.getName().startsWith("sfumato-worker-")).count();
+            } while (alive != 1 && System.nanoTime() < deadline);
+            assertEquals(1, alive, "workers alive after going from 4 threads to 2");
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
 }
