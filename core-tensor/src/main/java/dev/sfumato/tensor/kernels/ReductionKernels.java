@@ -1,5 +1,6 @@
 package dev.sfumato.tensor.kernels;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -22,6 +23,9 @@ public final class ReductionKernels {
     private static final VectorSpecies<Float> F = Kernels.F;
     private static final int L = Kernels.LANES;
     private static final int STEP = 4 * L;
+    /** Four floats, widened to four doubles: the double-precision reductions' lanes. */
+    private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
+    private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
 
     private ReductionKernels() {}
 
@@ -76,6 +80,84 @@ public final class ReductionKernels {
             tail += d * d;
         }
         return total + tail;
+    }
+
+    /**
+     * {@code sum x[i]} in double, as {@link ReductionReference#sumDouble}: four floats at a time widened to
+     * doubles ({@code vcvtps2pd}) into two accumulators. Twice the speed of the scalar double loop, whose every
+     * add waited for the previous one, and the precision of a double sum (group norm's statistics need it).
+     */
+    public static double sumDouble(float[] x, int off, int n) {
+        if (Kernels.REFERENCE_ONLY) {
+            return ReductionReference.sumDouble(x, off, n);
+        }
+        DoubleVector a0 = DoubleVector.zero(D4);
+        DoubleVector a1 = a0;
+        int body = n - n % ReductionReference.DOUBLE_PARTIALS;
+        for (int i = 0; i < body; i += 8) {
+            a0 = a0.add(widen(x, off + i));
+            a1 = a1.add(widen(x, off + i + 4));
+        }
+        double tail = 0;
+        for (int i = body; i < n; i++) {
+            tail += x[off + i];
+        }
+        return combine(a0, a1) + tail;
+    }
+
+    /** {@code sum (x[i] − mean)²} in double, as {@link ReductionReference#sumSquaredDeviationsDouble}. */
+    public static double sumSquaredDeviationsDouble(float[] x, int off, int n, double mean) {
+        if (Kernels.REFERENCE_ONLY) {
+            return ReductionReference.sumSquaredDeviationsDouble(x, off, n, mean);
+        }
+        DoubleVector a0 = DoubleVector.zero(D4);
+        DoubleVector a1 = a0;
+        int body = n - n % ReductionReference.DOUBLE_PARTIALS;
+        for (int i = 0; i < body; i += 8) {
+            DoubleVector d0 = widen(x, off + i).sub(mean);
+            DoubleVector d1 = widen(x, off + i + 4).sub(mean);
+            a0 = d0.fma(d0, a0);
+            a1 = d1.fma(d1, a1);
+        }
+        double tail = 0;
+        for (int i = body; i < n; i++) {
+            double d = x[off + i] - mean;
+            tail = Math.fma(d, d, tail);
+        }
+        return combine(a0, a1) + tail;
+    }
+
+    /** {@code sum x[i]·y[i]} in double, as {@link ReductionReference#dotDouble}. */
+    public static double dotDouble(float[] x, int xOff, float[] y, int yOff, int n) {
+        if (Kernels.REFERENCE_ONLY) {
+            return ReductionReference.dotDouble(x, xOff, y, yOff, n);
+        }
+        DoubleVector a0 = DoubleVector.zero(D4);
+        DoubleVector a1 = a0;
+        int body = n - n % ReductionReference.DOUBLE_PARTIALS;
+        for (int i = 0; i < body; i += 8) {
+            a0 = widen(x, xOff + i).fma(widen(y, yOff + i), a0);
+            a1 = widen(x, xOff + i + 4).fma(widen(y, yOff + i + 4), a1);
+        }
+        double tail = 0;
+        for (int i = body; i < n; i++) {
+            tail = Math.fma(x[xOff + i], (double) y[yOff + i], tail);
+        }
+        return combine(a0, a1) + tail;
+    }
+
+    /** Four floats from x[i] as four doubles. */
+    private static DoubleVector widen(float[] x, int i) {
+        return (DoubleVector) FloatVector.fromArray(F4, x, i).convertShape(VectorOperators.F2D, D4, 0);
+    }
+
+    /** The reference's combination of the eight double partials: lane j of both accumulators, j = 0..3. */
+    private static double combine(DoubleVector a0, DoubleVector a1) {
+        double total = 0;
+        for (int j = 0; j < 4; j++) {
+            total += a0.lane(j) + a1.lane(j);
+        }
+        return total;
     }
 
     /** Adds the lanes left to right, as the reference does; called once per span, outside the loop. */

@@ -17,6 +17,12 @@ public final class ReductionReference {
 
     /** Number of partial sums: four vector accumulators. */
     public static final int PARTIALS = 4 * Kernels.LANES;
+    /**
+     * Partial sums of the double-precision reductions: two vectors of four doubles. Element {@code i} of the
+     * first {@code floor(n / 8) * 8} goes to partial {@code i % 8}; the partials are combined as
+     * {@code ((0 + (p[0] + p[4])) + (p[1] + p[5])) + ...}, the tail is summed left to right and added last.
+     */
+    public static final int DOUBLE_PARTIALS = 8;
 
     private ReductionReference() {}
 
@@ -56,6 +62,49 @@ public final class ReductionReference {
             tail += v;
         }
         return total + tail;
+    }
+
+    /** {@code sum x[i]} accumulated in double, in the order of {@link #DOUBLE_PARTIALS}. */
+    public static double sumDouble(float[] x, int off, int n) {
+        return dotOrSum(x, off, null, 0, n, 0, false);
+    }
+
+    /** {@code sum (x[i] − mean)²} in double ({@code fma(d, d, partial)}), in the order of {@link #DOUBLE_PARTIALS}. */
+    public static double sumSquaredDeviationsDouble(float[] x, int off, int n, double mean) {
+        return dotOrSum(x, off, null, 0, n, mean, true);
+    }
+
+    /** {@code sum x[i]·y[i]} in double (each product of two floats is exact in double), same order. */
+    public static double dotDouble(float[] x, int xOff, float[] y, int yOff, int n) {
+        return dotOrSum(x, xOff, y, yOff, n, 0, false);
+    }
+
+    private static double dotOrSum(float[] x, int xOff, float[] y, int yOff, int n, double mean, boolean square) {
+        double[] p = new double[DOUBLE_PARTIALS];
+        int body = n - n % DOUBLE_PARTIALS;
+        for (int i = 0; i < body; i++) {
+            p[i % DOUBLE_PARTIALS] = term(x, xOff, y, yOff, i, mean, square, p[i % DOUBLE_PARTIALS]);
+        }
+        double total = 0;
+        for (int j = 0; j < DOUBLE_PARTIALS / 2; j++) {
+            total += p[j] + p[j + DOUBLE_PARTIALS / 2];
+        }
+        double tail = 0;
+        for (int i = body; i < n; i++) {
+            tail = term(x, xOff, y, yOff, i, mean, square, tail);
+        }
+        return total + tail;
+    }
+
+    /** acc plus element i's term: x, (x − mean)² or x·y, fused into acc as the vector kernel does. */
+    private static double term(float[] x, int xOff, float[] y, int yOff, int i, double mean, boolean square,
+                               double acc) {
+        double v = x[xOff + i];
+        if (square) {
+            double d = v - mean;
+            return Math.fma(d, d, acc);
+        }
+        return y == null ? acc + v : Math.fma(v, y[yOff + i], acc);
     }
 
     /** Largest ({@code max}) or smallest element; NaN if any element is NaN; n must be >= 1. */

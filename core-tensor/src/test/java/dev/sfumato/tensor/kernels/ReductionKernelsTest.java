@@ -11,7 +11,8 @@ import static dev.sfumato.tensor.kernels.ElementwiseKernelsTest.values;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Vectorised reductions against their reference twins: sums, squared deviations, max/min and argmax bit
+ * Vectorised reductions against their reference twins: sums, squared deviations, double-precision sums and
+ * dot products, max/min and argmax bit
  * for bit (the summation order is part of the specification); softmax and logsumexp within 1e-5 relative.
  */
 class ReductionKernelsTest {
@@ -31,6 +32,14 @@ class ReductionKernelsTest {
                     new float[] {ReductionKernels.sum(x, off, n)}, 0);
             assertAgree("ssd n=" + n, new float[] {ReductionReference.sumSquaredDeviations(x, off, n, mean)},
                     new float[] {ReductionKernels.sumSquaredDeviations(x, off, n, mean)}, 0);
+            int yOff = rnd.nextInt(5);
+            float[] y = values(rnd, n + yOff, 10f, specials);
+            assertSameDouble("sumDouble n=" + n, ReductionReference.sumDouble(x, off, n),
+                    ReductionKernels.sumDouble(x, off, n));
+            assertSameDouble("ssdDouble n=" + n, ReductionReference.sumSquaredDeviationsDouble(x, off, n, mean),
+                    ReductionKernels.sumSquaredDeviationsDouble(x, off, n, mean));
+            assertSameDouble("dotDouble n=" + n, ReductionReference.dotDouble(x, off, y, yOff, n),
+                    ReductionKernels.dotDouble(x, off, y, yOff, n));
             if (n == 0) {
                 continue;
             }
@@ -73,5 +82,14 @@ class ReductionKernelsTest {
             float lse = ReductionReference.logsumexp(x, 1, n);
             assertEquals(lse, ReductionKernels.logsumexp(x, 1, n), 1e-5f * (1 + Math.abs(lse)), "logsumexp n=" + n);
         }
+    }
+
+    /** Bit for bit, NaN included (any NaN equals any NaN, as in {@code assertAgree}). */
+    private static void assertSameDouble(String what, double expected, double actual) {
+        if (Double.isNaN(expected) && Double.isNaN(actual)) {
+            return;
+        }
+        assertEquals(Double.doubleToLongBits(expected), Double.doubleToLongBits(actual),
+                what + ": reference " + expected + ", kernel " + actual);
     }
 }

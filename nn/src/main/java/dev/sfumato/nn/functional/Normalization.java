@@ -5,6 +5,7 @@ import dev.sfumato.autograd.Node;
 import dev.sfumato.autograd.SavedTensor;
 import dev.sfumato.autograd.Variable;
 import dev.sfumato.tensor.Parallel;
+import dev.sfumato.tensor.kernels.ReductionKernels;
 import dev.sfumato.tensor.Tensor;
 
 import java.util.Arrays;
@@ -128,16 +129,9 @@ public final class Normalization {
             Parallel.forRange(n * numGroups, (from, to) -> {
                 for (int ng = from; ng < to; ng++) {
                     int base = xo + ng * m;
-                    double sum = 0;
-                    for (int i = 0; i < m; i++) {
-                        sum += xs[base + i];
-                    }
-                    double mu = sum / m;
-                    double sq = 0;
-                    for (int i = 0; i < m; i++) {
-                        double d = xs[base + i] - mu;
-                        sq += d * d;
-                    }
+                    // Two-pass statistics, summed in double (vectorised: ReductionKernels widens floats to doubles).
+                    double mu = ReductionKernels.sumDouble(xs, base, m) / m;
+                    double sq = ReductionKernels.sumSquaredDeviationsDouble(xs, base, m, mu);
                     double r = 1 / Math.sqrt(sq / m + eps);
                     mean[ng] = mu;
                     rstd[ng] = r;
@@ -176,15 +170,9 @@ public final class Normalization {
             double[] b = new double[n * c];
             Parallel.forRange(n * c, (from, to) -> {
                 for (int nc = from; nc < to; nc++) {
-                    double sa = 0;
-                    double sb = 0;
                     int off = nc * s;
-                    for (int i = 0; i < s; i++) {
-                        sa += (double) dy[dyo + off + i] * xs[xo + off + i];
-                        sb += dy[dyo + off + i];
-                    }
-                    a[nc] = sa;
-                    b[nc] = sb;
+                    a[nc] = ReductionKernels.dotDouble(dy, dyo + off, xs, xo + off, s);
+                    b[nc] = ReductionKernels.sumDouble(dy, dyo + off, s);
                 }
             });
             Tensor[] grads = new Tensor[inputCount()];
