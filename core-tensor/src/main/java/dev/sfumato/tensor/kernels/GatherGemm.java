@@ -15,9 +15,10 @@ import jdk.incubator.vector.FloatVector;
  * Row i of A is a unit-stride run starting at {@code aRow[i]}; the runs may overlap. B is an ordinary
  * row-major K×N matrix with row stride {@code ldb}. {@link GatherGemmReference} is its specification.
  *
- * <p>Why: the weight gradient of a stride-1 convolution over a zero-padded image is exactly this product.
- * With the image padded once, the im2col row of kernel tap (c, p, q) is one contiguous run of the image
- * (see {@code dev.sfumato.nn.kernels.ShiftedWindows}), so a table of run starts replaces the column matrix.
+ * <p>Why: the weight gradient of a convolution over a zero-padded image is exactly this product. With the
+ * image padded once (and split into its phases when the stride is above 1), the im2col row of kernel tap
+ * (c, p, q) is one contiguous run of it (see {@code dev.sfumato.nn.kernels.ShiftedWindows}), so a table of
+ * run starts replaces the column matrix.
  * The BLIS-style {@link Gemm} has to pack such an operand first (here a transpose, since the runs are the
  * rows of C), and with the small M and N of a U-Net layer (32-256 channels) the packing costs a large share
  * of the product: each packed float is reused only N/16 times.

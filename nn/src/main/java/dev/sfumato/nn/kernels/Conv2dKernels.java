@@ -11,10 +11,11 @@ import dev.sfumato.tensor.kernels.Kernels;
  *
  * <p>Trick: one sample and one group at a time, the convolution is a single matrix product on the Vector API
  * GEMM, which is where nearly all the FLOPs go. Samples are independent tasks on the shared pool; each task
- * calls a single-threaded GEMM whose B panels are packed straight from shifted windows of a padded copy of the
- * image ({@link ShiftedWindows}; split into phases when the stride is above 1), so the column matrix is never
- * written out and no thread waits for another. With stride 1 the input gradient is itself a stride-1 convolution with flipped weights
- * ({@link #flippedWeight}), so it takes the same path instead of a GEMM plus col2im. The weight gradient sums
+ * calls a single-threaded GEMM whose B panels are packed straight from shifted windows of a padded copy of
+ * the image ({@link ShiftedWindows}; split into phases when the stride is above 1), so the column matrix is
+ * never written out and no thread waits for another. With stride 1 the input gradient is itself a stride-1
+ * convolution with flipped weights ({@link #flippedWeight}), so it takes the same path instead of a GEMM
+ * plus col2im. The weight gradient sums
  * over samples: tasks own fixed blocks of {@link #SAMPLES_PER_TASK} samples, write private partial sums, and
  * the partials are added in block order, so the result is the same on any number of threads. A 1×1
  * convolution with stride 1 and no padding needs no lowering: the input already is the column matrix.
@@ -82,7 +83,8 @@ public final class Conv2dKernels {
                     for (int grp = 0; grp < g.groups(); grp++) {
                         // Y_g [C_out/G, HW] = W_g [C_out/G, C_in/G] · X_g [C_in/G, HW]
                         Gemm.sgemm(false, false, cOutG, hw, rows, 1f, wd, wo + grp * cOutG * rows, rows,
-                                xd, xo + n * inSample + grp * g.cInG() * hw, hw, 0f, yd, (n * g.cOut() + grp * cOutG) * hw, hw);
+                                xd, xo + n * inSample + grp * g.cInG() * hw, hw,
+                                0f, yd, (n * g.cOut() + grp * cOutG) * hw, hw);
                     }
                     if (b != null) {
                         for (int o = 0; o < g.cOut(); o++) {
