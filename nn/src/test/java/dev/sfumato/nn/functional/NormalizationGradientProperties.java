@@ -127,18 +127,21 @@ class NormalizationGradientProperties {
         assertTrue(e.getMessage().startsWith("in-place modification: group_norm saved a tensor at version"), e.getMessage());
     }
 
-    /** y of affine group norm computed in double from the float inputs, rounded to float once at the end. */
-    private static Tensor groupNormForwardInDouble(Tensor x, Tensor gamma, Tensor beta, int groups, double eps) {
-        int[] shape = x.shape();
-        float[] xs = x.contiguous().toArray();
-        float[] gs = gamma.toArray();
-        float[] bs = beta.toArray();
+    /** The body of {@link #forEachGroup}: one (sample, group) of x, with its statistics in double. */
+    private interface GroupBody {
+        void run(int base, int c0, int hw, int m, double mean, double rstd);
+    }
+
+    /**
+     * Calls {@code body} for every (sample, group) of x [N, C, *] (flattened to {@code xs}) with the group's
+     * offset, first channel, plane size, element count and two-pass double mean and 1/√(var + eps).
+     */
+    private static void forEachGroup(float[] xs, int[] shape, int groups, double eps, GroupBody body) {
         int n = shape[0];
         int c = shape[1];
-        int hw = x.numel() / (n * c);
+        int hw = xs.length / (n * c);
         int cg = c / groups;
         int m = cg * hw;
-        float[] y = new float[xs.length];
         for (int b = 0; b < n; b++) {
             for (int g = 0; g < groups; g++) {
                 int base = (b * c + g * cg) * hw;
@@ -151,56 +154,47 @@ class NormalizationGradientProperties {
                 for (int i = 0; i < m; i++) {
                     var += (xs[base + i] - mean) * (xs[base + i] - mean);
                 }
-                double rstd = 1 / Math.sqrt(var / m + eps);
-                for (int i = 0; i < m; i++) {
-                    int ch = g * cg + i / hw;
-                    y[base + i] = (float) ((xs[base + i] - mean) * rstd * gs[ch] + bs[ch]);
-                }
+                body.run(base, g * cg, hw, m, mean, 1 / Math.sqrt(var / m + eps));
             }
         }
-        return Tensor.wrap(y, shape);
+    }
+
+    /** y of affine group norm computed in double from the float inputs, rounded to float once at the end. */
+    private static Tensor groupNormForwardInDouble(Tensor x, Tensor gamma, Tensor beta, int groups, double eps) {
+        float[] xs = x.contiguous().toArray();
+        float[] gs = gamma.toArray();
+        float[] bs = beta.toArray();
+        float[] y = new float[xs.length];
+        forEachGroup(xs, x.shape(), groups, eps, (base, c0, hw, m, mean, rstd) -> {
+            for (int i = 0; i < m; i++) {
+                int ch = c0 + i / hw;
+                y[base + i] = (float) ((xs[base + i] - mean) * rstd * gs[ch] + bs[ch]);
+            }
+        });
+        return Tensor.wrap(y, x.shape());
     }
 
     /** dx of group norm (affine γ, no matter β) computed in double from the float inputs. */
     private static Tensor groupNormDxInDouble(Tensor x, Tensor gamma, Tensor dy, int groups, double eps) {
-        int[] shape = x.shape();
         float[] xs = x.contiguous().toArray();
         float[] gs = gamma.toArray();
         float[] dys = dy.contiguous().toArray();
-        int n = shape[0];
-        int c = shape[1];
-        int hw = x.numel() / (n * c);
-        int cg = c / groups;
-        int m = cg * hw;
         float[] dx = new float[xs.length];
-        for (int b = 0; b < n; b++) {
-            for (int g = 0; g < groups; g++) {
-                int base = (b * c + g * cg) * hw;
-                double mean = 0;
-                for (int i = 0; i < m; i++) {
-                    mean += xs[base + i];
-                }
-                mean /= m;
-                double var = 0;
-                for (int i = 0; i < m; i++) {
-                    var += (xs[base + i] - mean) * (xs[base + i] - mean);
-                }
-                double rstd = 1 / Math.sqrt(var / m + eps);
-                double s1 = 0;
-                double s2 = 0;
-                for (int i = 0; i < m; i++) {
-                    double gd = (double) dys[base + i] * gs[g * cg + i / hw];
-                    s1 += gd;
-                    s2 += gd * (xs[base + i] - mean) * rstd;
-                }
-                for (int i = 0; i < m; i++) {
-                    double gd = (double) dys[base + i] * gs[g * cg + i / hw];
-                    double xHat = (xs[base + i] - mean) * rstd;
-                    dx[base + i] = (float) (rstd * (gd - s1 / m - xHat * s2 / m));
-                }
+        forEachGroup(xs, x.shape(), groups, eps, (base, c0, hw, m, mean, rstd) -> {
+            double s1 = 0;
+            double s2 = 0;
+            for (int i = 0; i < m; i++) {
+                double gd = (double) dys[base + i] * gs[c0 + i / hw];
+                s1 += gd;
+                s2 += gd * (xs[base + i] - mean) * rstd;
             }
-        }
-        return Tensor.wrap(dx, shape);
+            for (int i = 0; i < m; i++) {
+                double gd = (double) dys[base + i] * gs[c0 + i / hw];
+                double xHat = (xs[base + i] - mean) * rstd;
+                dx[base + i] = (float) (rstd * (gd - s1 / m - xHat * s2 / m));
+            }
+        });
+        return Tensor.wrap(dx, x.shape());
     }
 
     private static double maxAbs(Tensor t) {
