@@ -19,9 +19,8 @@ import org.junit.jupiter.api.Test;
 class ParallelPoolTest {
 
     @Test
-    void everyTaskRunsOnceOverManyBackToBackLoops() {
-        int before = Parallel.threads();
-        try {
+    void everyTaskRunsOnceOverManyBackToBackLoops() throws Exception {
+        ThreadCount.restoring(() -> {
             for (int threads = 1; threads <= 3; threads++) {
                 Parallel.setThreads(threads);
                 for (int tasks = 1; tasks <= 9; tasks++) {
@@ -38,15 +37,12 @@ class ParallelPoolTest {
                     }
                 }
             }
-        } finally {
-            Parallel.setThreads(before);
-        }
+        });
     }
 
     @Test
-    void aFailureInAWorkersBlockReachesTheCallerAndThePoolStillWorks() {
-        int before = Parallel.threads();
-        try {
+    void aFailureInAWorkersBlockReachesTheCallerAndThePoolStillWorks() throws Exception {
+        ThreadCount.restoring(() -> {
             Parallel.setThreads(2);
             IllegalStateException boom = new IllegalStateException("boom in the last task");
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> Parallel.forRange(4, (from, to) -> {
@@ -70,15 +66,12 @@ class ParallelPoolTest {
             for (int t = 0; t < 4; t++) {
                 assertEquals(1, runs.get(t));
             }
-        } finally {
-            Parallel.setThreads(before);
-        }
+        });
     }
 
     @Test
-    void loopsFromSeveralThreadsAtOnceAllComplete() throws InterruptedException {
-        int before = Parallel.threads();
-        try {
+    void loopsFromSeveralThreadsAtOnceAllComplete() throws Exception {
+        ThreadCount.restoring(() -> {
             Parallel.setThreads(2);
             int callers = 4;
             AtomicIntegerArray sums = new AtomicIntegerArray(callers);
@@ -104,9 +97,7 @@ class ParallelPoolTest {
             for (int c = 0; c < callers; c++) {
                 assertEquals(8 * 500, sums.get(c), "caller " + c);
             }
-        } finally {
-            Parallel.setThreads(before);
-        }
+        });
     }
 
     /**
@@ -115,9 +106,8 @@ class ParallelPoolTest {
      * one thread) the loop could not finish and the wait would time out.
      */
     @Test
-    void whileOneTaskIsHeldUpTheOtherThreadRunsAllTheRest() {
-        int before = Parallel.threads();
-        try {
+    void whileOneTaskIsHeldUpTheOtherThreadRunsAllTheRest() throws Exception {
+        ThreadCount.restoring(() -> {
             Parallel.setThreads(2);
             int tasks = 16;
             CountDownLatch others = new CountDownLatch(tasks - 1);
@@ -136,16 +126,13 @@ class ParallelPoolTest {
                 }
             });
             assertEquals(Boolean.TRUE, waited.get(), "task 0 waited in vain for the other 15");
-        } finally {
-            Parallel.setThreads(before);
-        }
+        });
     }
 
     /** Changing the thread count stops the old workers: no thread is leaked, and the new crew runs the loops. */
     @Test
-    void oldWorkersStopWhenTheThreadCountChanges() throws InterruptedException {
-        int before = Parallel.threads();
-        try {
+    void oldWorkersStopWhenTheThreadCountChanges() throws Exception {
+        ThreadCount.restoring(() -> {
             Parallel.setThreads(4);
             AtomicIntegerArray runs = new AtomicIntegerArray(64);
             Parallel.forRange(64, (from, to) -> runs.incrementAndGet(from));
@@ -162,8 +149,6 @@ class ParallelPoolTest {
                         .filter(t -> t.isAlive() && t.getName().startsWith("sfumato-worker-")).count();
             } while (alive != 1 && System.nanoTime() < deadline);
             assertEquals(1, alive, "workers alive after going from 4 threads to 2");
-        } finally {
-            Parallel.setThreads(before);
-        }
+        });
     }
 }

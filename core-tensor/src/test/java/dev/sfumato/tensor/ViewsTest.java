@@ -323,9 +323,8 @@ class ViewsTest {
      * into narrowed views, and a plain contiguous copy into an offset view.
      */
     @Test
-    void largeCopiesCutIntoTasksPutEveryElementInItsPlace() {
-        int saved = Parallel.threads();
-        try {
+    void largeCopiesCutIntoTasksPutEveryElementInItsPlace() throws Exception {
+        ThreadCount.restoring(() -> {
             for (int threads = 1; threads <= 2; threads++) {
                 Parallel.setThreads(threads);
                 Tensor x = Tensor.arange(3 * 37 * 41 * 29).view(3, 37, 41, 29);
@@ -342,9 +341,7 @@ class ViewsTest {
                 Tensor y = Tensor.cat(java.util.List.of(Tensor.zeros(3), flat), 0);
                 assertArrayEquals(flat.toArray(), y.narrow(0, 3, flat.numel()).toArray());
             }
-        } finally {
-            Parallel.setThreads(saved);
-        }
+        });
     }
 
     @Test
