@@ -48,7 +48,8 @@ public final class GatherGemm {
 
     /**
      * C[i, j] = Σ_p a[aRow[i] + p]·b[bOff + p·ldb + j] + beta·C[i, j] for i < m, j < n, with C row-major at
-     * {@code c[cOff + i·ldc + j]}; beta == 0 overwrites C. Runs on the calling thread.
+     * {@code c[cOff + i·ldc + j]}; beta == 0 overwrites C. Runs on the calling thread. The one-segment case of
+     * {@link #sgemm(int, int, int, int, float[], int[], int, float[], int, int, float, float[], int, int)}.
      *
      * @throws IllegalArgumentException when a size is negative, the table is shorter than m, ldb is smaller
      *     than n, or a row would read outside its array (for B, {@code roundUp(n, 16)} floats from the start
@@ -56,14 +57,32 @@ public final class GatherGemm {
      */
     public static void sgemm(int m, int n, int k, float[] a, int[] aRow, float[] b, int bOff, int ldb, float beta,
                              float[] c, int cOff, int ldc) {
-        check(m, n, k, a, aRow, b, bOff, ldb, c, cOff, ldc);
+        sgemm(m, n, 1, k, a, aRow, 0, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /**
+     * The product over K = segments·len, where A row i is a different run in each segment:
+     * <pre>
+     * C[i, j] = Σ_s Σ_{p < len} a[aRow[i] + s·aStride + p]·b[bOff + (s·len + p)·ldb + j] + beta·C[i, j]
+     * </pre>
+     * A convolution's weight gradient over a whole batch is this product: segment s is sample s, whose padded
+     * image sits aStride floats after the previous one, and B is dY transposed, the samples one after another.
+     * The accumulators stay in registers across segments, so a small image (K = 63 per sample at 7×7) no longer
+     * costs a C update per sample. K is cut into blocks fixed by K alone, independent of the segments.
+     *
+     * @throws IllegalArgumentException as the one-segment form, with every segment's runs checked
+     */
+    public static void sgemm(int m, int n, int segments, int len, float[] a, int[] aRow, int aStride, float[] b,
+                             int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        check(m, n, segments, len, a, aRow, aStride, b, bOff, ldb, c, cOff, ldc);
         if (Kernels.REFERENCE_ONLY) {
-            GatherGemmReference.sgemm(m, n, k, a, aRow, b, bOff, ldb, beta, c, cOff, ldc);
+            GatherGemmReference.sgemm(m, n, segments, len, a, aRow, aStride, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
         if (m == 0 || n == 0) {
             return;
         }
+        int k = segments * len;
         if (k == 0) {
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {
@@ -84,11 +103,11 @@ public final class GatherGemm {
                 int nr = Math.min(NR, n - jr);
                 for (int ir = 0; ir < m; ir += MR) {
                     int mr = Math.min(MR, m - ir);
-                    int r0 = aRow[ir] + pc;
-                    int r1 = aRow[ir + Math.min(1, mr - 1)] + pc;
-                    int r2 = aRow[ir + Math.min(2, mr - 1)] + pc;
-                    int r3 = aRow[ir + Math.min(3, mr - 1)] + pc;
-                    microKernel(kcb, a, r0, r1, r2, r3, b, bOff + pc * ldb + jr, ldb, tile);
+                    int r0 = aRow[ir];
+                    int r1 = aRow[ir + Math.min(1, mr - 1)];
+                    int r2 = aRow[ir + Math.min(2, mr - 1)];
+                    int r3 = aRow[ir + Math.min(3, mr - 1)];
+                    tile(pc, kcb, len, aStride, a, r0, r1, r2, r3, b, bOff + jr, ldb, tile);
                     Gemm.updateC(tile, mr, nr, 1f, betaNow, c, cOff + ir * ldc + jr, ldc);
                 }
             }
@@ -96,11 +115,11 @@ public final class GatherGemm {
     }
 
     /**
-     * T[i, :] = Σ_{p < kc} a[r_i + p]·b[bi + p·ldb : +16] for the four A rows r_0..r_3: the micro-kernel of
-     * {@link Gemm}, with A broadcast from its rows and B loaded from its own rows.
+     * T = the 4×16 tile of the K block [pc, pc + kcb) for the four A rows r_0..r_3: the block is walked as runs
+     * that stay inside one segment, and the accumulators carry across them.
      */
-    private static void microKernel(int kc, float[] a, int r0, int r1, int r2, int r3, float[] b, int bi, int ldb,
-                                    float[] t) {
+    private static void tile(int pc, int kcb, int len, int aStride, float[] a, int r0, int r1, int r2, int r3,
+                             float[] b, int bi, int ldb, float[] t) {
         FloatVector c00 = FloatVector.zero(F);
         FloatVector c01 = FloatVector.zero(F);
         FloatVector c10 = FloatVector.zero(F);
@@ -109,22 +128,35 @@ public final class GatherGemm {
         FloatVector c21 = FloatVector.zero(F);
         FloatVector c30 = FloatVector.zero(F);
         FloatVector c31 = FloatVector.zero(F);
-        for (int p = 0; p < kc; p++) {
-            int bp = bi + p * ldb;
-            FloatVector b0 = FloatVector.fromArray(F, b, bp);
-            FloatVector b1 = FloatVector.fromArray(F, b, bp + LANES);
-            FloatVector a0 = FloatVector.broadcast(F, a[r0 + p]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(F, a[r1 + p]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(F, a[r2 + p]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(F, a[r3 + p]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
+        int seg = pc / len;
+        int off = pc % len;
+        for (int done = 0; done < kcb; seg++, off = 0) {
+            int run = Math.min(len - off, kcb - done);
+            int sa = seg * aStride + off;
+            int a0i = r0 + sa;
+            int a1i = r1 + sa;
+            int a2i = r2 + sa;
+            int a3i = r3 + sa;
+            int bRun = bi + (pc + done) * ldb;
+            // The micro-kernel of Gemm: two vectors of B, four broadcasts of A, eight FMAs per step of p.
+            for (int p = 0; p < run; p++) {
+                int bp = bRun + p * ldb;
+                FloatVector b0 = FloatVector.fromArray(F, b, bp);
+                FloatVector b1 = FloatVector.fromArray(F, b, bp + LANES);
+                FloatVector a0 = FloatVector.broadcast(F, a[a0i + p]);
+                c00 = a0.fma(b0, c00);
+                c01 = a0.fma(b1, c01);
+                FloatVector a1 = FloatVector.broadcast(F, a[a1i + p]);
+                c10 = a1.fma(b0, c10);
+                c11 = a1.fma(b1, c11);
+                FloatVector a2 = FloatVector.broadcast(F, a[a2i + p]);
+                c20 = a2.fma(b0, c20);
+                c21 = a2.fma(b1, c21);
+                FloatVector a3 = FloatVector.broadcast(F, a[a3i + p]);
+                c30 = a3.fma(b0, c30);
+                c31 = a3.fma(b1, c31);
+            }
+            done += run;
         }
         c00.intoArray(t, 0);
         c01.intoArray(t, LANES);
@@ -136,10 +168,14 @@ public final class GatherGemm {
         c31.intoArray(t, 3 * NR + LANES);
     }
 
-    static void check(int m, int n, int k, float[] a, int[] aRow, float[] b, int bOff, int ldb, float[] c, int cOff,
-                      int ldc) {
-        if (m < 0 || n < 0 || k < 0) {
-            throw new IllegalArgumentException("GatherGemm: sizes must be >= 0, got m=" + m + " n=" + n + " k=" + k);
+    static void check(int m, int n, int segments, int len, float[] a, int[] aRow, int aStride, float[] b, int bOff,
+                      int ldb, float[] c, int cOff, int ldc) {
+        if (m < 0 || n < 0 || segments < 0 || len < 0) {
+            throw new IllegalArgumentException("GatherGemm: sizes must be >= 0, got m=" + m + " n=" + n + " segments="
+                    + segments + " len=" + len);
+        }
+        if (segments > 1 && aStride < 0) {
+            throw new IllegalArgumentException("GatherGemm: the segment stride of A must be >= 0, got " + aStride);
         }
         if (aRow.length < m) {
             throw new IllegalArgumentException("GatherGemm: the row table of A holds " + aRow.length
@@ -152,14 +188,20 @@ public final class GatherGemm {
         if (m == 0 || n == 0) {
             return;
         }
+        long k = (long) segments * len;
+        if (k > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("GatherGemm: K = segments·len = " + k + " does not fit in an int");
+        }
+        long lastSegment = segments == 0 ? 0 : (long) (segments - 1) * aStride;
         for (int i = 0; i < m; i++) {
-            if (aRow[i] < 0 || (long) aRow[i] + k > a.length) {
+            if (aRow[i] < 0 || (k > 0 && aRow[i] + lastSegment + len > a.length)) {
                 throw new IllegalArgumentException("GatherGemm: row " + i + " of A starts at " + aRow[i]
-                        + " and needs k=" + k + " floats, but a has " + a.length);
+                        + (segments > 1 ? " (segment " + (segments - 1) + " at +" + lastSegment + ")" : "")
+                        + " and needs k=" + len + " floats, but a has " + a.length);
             }
         }
         if (k > 0) {
-            long last = bOff + (long) (k - 1) * ldb;
+            long last = bOff + (k - 1) * ldb;
             long need = paddedColumns(n);
             if (last + need > b.length) {
                 throw new IllegalArgumentException("GatherGemm: row " + (k - 1) + " of B starts at " + last

@@ -15,32 +15,31 @@ import dev.sfumato.tensor.kernels.Kernels;
  * the image ({@link ShiftedWindows}; split into phases when the stride is above 1), so the column matrix is
  * never written out and no thread waits for another. With stride 1 the input gradient is itself a stride-1
  * convolution with flipped weights ({@link #flippedWeight}), so it takes the same path instead of a GEMM
- * plus col2im. The weight gradient sums
- * over samples: tasks own fixed blocks of {@link #SAMPLES_PER_TASK} samples, write private partial sums, and
- * the partials are added in block order, so the result is the same on any number of threads. A 1×1
+ * plus col2im. The weight gradient sums over samples: tasks own fixed blocks of samples, multiply with K
+ * running over the whole block ({@link #backwardWeightBatched}), write private partial sums, and the
+ * partials are added in block order, so the result is the same on any number of threads. A 1×1
  * convolution with stride 1 and no padding needs no lowering: the input already is the column matrix.
  *
  * <p>{@link Conv2dReference} is the specification; {@code -Dsfumato.kernels=reference} routes every call there.
  */
 public final class Conv2dKernels {
 
-    /**
-     * From this many wide columns (H_out·W_q, the weight gradient's K) the weight gradient reads its
-     * operands in place ({@link GatherGemm}) instead of packing col'ᵀ, a scalar transpose whose cost grows
-     * with K. Measured on this project's U-Net shapes, batch 64, 2 threads (BENCHMARKS.md): in place is
-     * 25-30% faster at 28×28 (K = 840) and 10-30% slower at 14×14 and 7×7 (K = 224, 63), where the packed
-     * panels fit in cache. Even with a single output channel, where the in-place product's 16-channel tile
-     * does 16 times the multiply-adds, it beat the packed path (32 → 1 at 28×28: 16 against 25 ms per call,
-     * batch 64, one thread), whose transposed columns cost more than the product.
-     */
-    static final int GATHER_MIN_COLUMNS = 512;
+    /** Columns (K) of one block of the weight gradient: whole samples, about this many. */
+    static final int BLOCK_COLUMNS = 4096;
+    /** The weight gradient cuts a batch into at least this many blocks (when it has as many samples). */
+    static final int MIN_BLOCKS = 8;
+    /** Floats in a 64-byte cache line: the padded images of the batched weight gradient start on one. */
+    private static final int CACHE_LINE_FLOATS = 16;
 
-    /** Samples per weight-gradient task: fixed, so the summation order never depends on the thread count. */
+    /** Samples per weight-gradient task of a 1×1 convolution: fixed, so the summation order never depends on the thread count. */
     static final int SAMPLES_PER_TASK = 4;
     /** Elements of the weight gradient per task when the per-task partials are added up. */
     static final int SUM_GRAIN = 1 << 14;
 
     private static final ThreadLocal<float[]> COLUMNS = ThreadLocal.withInitial(() -> new float[0]);
+    /** A weight-gradient block's padded images and transposed output gradient, per thread, reused. */
+    private static final ThreadLocal<float[]> BLOCK_PADDED = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<float[]> BLOCK_GRADIENT = ThreadLocal.withInitial(() -> new float[0]);
 
     private Conv2dKernels() {}
 
@@ -202,7 +201,10 @@ public final class Conv2dKernels {
         return Tensor.wrap(dst, g.cIn(), cOutG, kH, kW);
     }
 
-    /** dw = Σ_n dY_g[n] · col[n]ᵀ, summed over fixed sample blocks in block order. */
+    /**
+     * dw = Σ_n dY_g[n] · col[n]ᵀ. A 1×1 convolution sums per-sample GEMMs over fixed sample blocks in block
+     * order; every other geometry is one product over the whole batch ({@link #backwardWeightBatched}).
+     */
     public static Tensor backwardWeight(ConvGeometry g, Tensor x, Tensor dy) {
         if (Kernels.REFERENCE_ONLY) {
             return Conv2dReference.backwardWeight(g, x, dy);
@@ -213,6 +215,9 @@ public final class Conv2dKernels {
         float[] dyd = dyc.data();
         int xo = xc.offset();
         int dyo = dyc.offset();
+        if (!isPointwise(g)) {
+            return backwardWeightBatched(g, xd, xo, dyd, dyo);
+        }
         int inSample = g.cIn() * g.h() * g.w();
         int hw = g.colCols();
         int rows = g.colRows();
@@ -220,32 +225,16 @@ public final class Conv2dKernels {
         int wSize = g.cOut() * rows;
         int tasks = Parallel.taskCount(g.n(), SAMPLES_PER_TASK);
         float[] partials = new float[tasks * wSize];
-        boolean pointwise = isPointwise(g);
-        ShiftedWindows sw = pointwise ? null : new ShiftedWindows(g);
-        if (sw != null && sw.wide >= GATHER_MIN_COLUMNS) {
-            return backwardWeightGathered(g, sw, xd, xo, dyd, dyo, tasks);
-        }
         Parallel.forRange(tasks, (t0, t1) -> {
             for (int task = t0; task < t1; task++) {
                 int pOff = task * wSize;
                 int nEnd = Math.min(g.n(), (task + 1) * SAMPLES_PER_TASK);
                 for (int n = task * SAMPLES_PER_TASK; n < nEnd; n++) {
                     for (int grp = 0; grp < g.groups(); grp++) {
-                        int xOff = xo + n * inSample;
-                        int c0 = grp * g.cInG();
-                        int dyOff = dyo + (n * g.cOut() + grp * cOutG) * hw;
-                        int dwOff = pOff + grp * cOutG * rows;
-                        // dW_g [C_out/G, rows] += dY_g [C_out/G, HW] · colᵀ [HW, rows]
-                        if (pointwise) {
-                            Gemm.sgemm(false, true, cOutG, rows, hw, 1f, dyd, dyOff, hw,
-                                    xd, xOff + c0 * hw, hw, 1f, partials, dwOff, rows);
-                        } else {
-                            // Over the wide columns: dY' is zero in the extra ones, so they add nothing.
-                            float[] xp = sw.padded(xd, xOff, c0);
-                            float[] dyw = sw.wideGradient(dyd, dyOff, cOutG);
-                            Gemm.sgemm(false, cOutG, rows, sw.wide, 1f, dyw, 0, sw.wide,
-                                    sw.transposedColumns(xp), 1f, partials, dwOff, rows);
-                        }
+                        // dW_g [C_out/G, C_in/G] += dY_g [C_out/G, HW] · X_gᵀ [HW, C_in/G]
+                        Gemm.sgemm(false, true, cOutG, rows, hw, 1f, dyd, dyo + (n * g.cOut() + grp * cOutG) * hw, hw,
+                                xd, xo + n * inSample + grp * g.cInG() * hw, hw, 1f, partials, pOff + grp * cOutG * rows,
+                                rows);
                     }
                 }
             }
@@ -266,48 +255,70 @@ public final class Conv2dKernels {
     }
 
     /**
-     * The weight gradient on shifted windows ({@link ShiftedWindows}), transposed so that both
-     * operands are read in place: per sample and group, {@code dWᵀ_g [rows, C_out/G] += col' [rows, wide] ·
-     * dYt [wide, C_out/G]}, where the rows of col' are windows of the padded input and dYt is dY transposed
-     * with zero rows for the extra columns. Partials per fixed block of samples, added in block order, then
-     * transposed back to [C_out, C_in/G, kH, kW].
+     * The weight gradient with both operands read in place ({@link GatherGemm}'s segmented form): per group
+     * and block of samples,
+     * <pre>
+     * dWᵀ_g,block [rows, C_out/G] = Σ_{n in block} col'_n [rows, wide] · dYt_n [wide, C_out/G]
+     * </pre>
+     * where the rows of col'_n are shifted windows of sample n's padded image ({@link ShiftedWindows}), the
+     * block's padded images lie {@link ShiftedWindows#paddedSize} floats apart (rounded up to a cache line),
+     * and dYt is dY transposed, sample after sample, with zero rows for the extra columns, in 16-column
+     * slivers. A block's K runs over all of its samples, so a small image no longer pays a C update per sample
+     * (K = 63 per sample at 7×7): blocks hold about {@link #BLOCK_COLUMNS} columns, but at most 1/{@link
+     * #MIN_BLOCKS} of the batch, so that there are tasks for every thread (4 samples per block at 28×28, 8 at
+     * 14×14 and 7×7 for a batch of 64). Each task owns one block: it pads its images and transposes its
+     * gradient into its own buffers, which stay in cache, and writes the block's partial sum. The partials
+     * are added in block order while dWᵀ is transposed back to [C_out, C_in/G, kH, kW]; the blocks depend on
+     * the geometry alone, so the result is the same on any number of threads.
      */
-    private static Tensor backwardWeightGathered(ConvGeometry g, ShiftedWindows sw, float[] xd, int xo, float[] dyd,
-                                                 int dyo, int tasks) {
+    private static Tensor backwardWeightBatched(ConvGeometry g, float[] xd, int xo, float[] dyd, int dyo) {
+        ShiftedWindows sw = new ShiftedWindows(g);
         int inSample = g.cIn() * g.h() * g.w();
         int hw = g.colCols();
         int rows = g.colRows();
         int cOutG = g.cOutG();
-        int wSize = g.cOut() * rows;
-        float[] partials = new float[tasks * wSize];   // per task: [groups][rows, C_out/G]
-        Parallel.forRange(tasks, (t0, t1) -> {
-            for (int task = t0; task < t1; task++) {
-                int nEnd = Math.min(g.n(), (task + 1) * SAMPLES_PER_TASK);
-                for (int n = task * SAMPLES_PER_TASK; n < nEnd; n++) {
-                    for (int grp = 0; grp < g.groups(); grp++) {
-                        float[] xp = sw.padded(xd, xo + n * inSample, grp * g.cInG());
-                        float[] dyt = sw.transposedWideGradient(dyd, dyo + (n * g.cOut() + grp * cOutG) * hw, cOutG);
-                        GatherGemm.sgemm(rows, cOutG, sw.wide, xp, sw.windowStarts, dyt, 0, cOutG, 1f,
-                                partials, task * wSize + grp * rows * cOutG, cOutG);
+        int nr = Gemm.panelWidth();
+        int slivers = Math.ceilDiv(cOutG, nr);
+        int stride = Math.ceilDiv(sw.paddedSize(), CACHE_LINE_FLOATS) * CACHE_LINE_FLOATS;
+        int perBlock = Math.clamp(Math.min(BLOCK_COLUMNS / sw.wide, g.n() / MIN_BLOCKS), 1, g.n());
+        int blocks = Math.ceilDiv(g.n(), perBlock);
+        int wtSize = rows * cOutG;
+        float[] partials = new float[blocks * wtSize];                   // per block: dWᵀ_g [rows, C_out/G]
+        float[] dw = new float[g.cOut() * rows];
+        for (int grp = 0; grp < g.groups(); grp++) {
+            int c0 = grp * g.cInG();
+            int o0 = grp * cOutG;
+            Parallel.forRange(blocks, (b0, b1) -> {
+                for (int block = b0; block < b1; block++) {
+                    int first = block * perBlock;
+                    int samples = Math.min(perBlock, g.n() - first);
+                    int k = samples * sw.wide;
+                    float[] xp = ShiftedWindows.grow(BLOCK_PADDED, samples * stride);
+                    float[] dyt = ShiftedWindows.grow(BLOCK_GRADIENT, slivers * k * nr);
+                    for (int s = 0; s < samples; s++) {
+                        sw.padInto(xd, xo + (first + s) * inSample, c0, xp, s * stride);
+                        java.util.Arrays.fill(xp, s * stride + sw.paddedSize(), (s + 1) * stride, 0f);
+                        sw.gradientSlivers(dyd, dyo + ((first + s) * g.cOut() + o0) * hw, cOutG, dyt, k, s * sw.wide);
+                    }
+                    for (int sl = 0; sl < slivers; sl++) {
+                        GatherGemm.sgemm(rows, Math.min(nr, cOutG - sl * nr), samples, sw.wide, xp, sw.windowStarts,
+                                stride, dyt, sl * k * nr, nr, 0f, partials, block * wtSize + sl * nr, cOutG);
                     }
                 }
-            }
-        });
-        float[] dw = new float[wSize];
-        // Partials added in task order for every element, one output channel per parallel task.
-        Parallel.forRange(g.cOut(), (o0, o1) -> {
-            for (int go = o0; go < o1; go++) {
-                int grp = go / cOutG;
-                int o = go % cOutG;
-                int dst = go * rows;
-                for (int task = 0; task < tasks; task++) {
-                    int src = task * wSize + grp * rows * cOutG;
-                    for (int r = 0; r < rows; r++) {
-                        dw[dst + r] += partials[src + r * cOutG + o];
+            });
+            // dW_g [C_out/G, rows] = Σ_block (dWᵀ_g,block)ᵀ, blocks in order.
+            Parallel.forRange(cOutG, (a0, a1) -> {
+                for (int o = a0; o < a1; o++) {
+                    int dst = (o0 + o) * rows;
+                    for (int block = 0; block < blocks; block++) {
+                        int src = block * wtSize + o;
+                        for (int r = 0; r < rows; r++) {
+                            dw[dst + r] += partials[src + r * cOutG];
+                        }
                     }
                 }
-            }
-        });
+            });
+        }
         return Tensor.wrap(dw, g.weightShape());
     }
 

@@ -6,8 +6,7 @@ import dev.sfumato.tensor.kernels.Gemm;
 /**
  * Convolution as a matrix product over shifted windows of a zero-padded input, so that the column matrix is
  * never built: the forward GEMM packs its panels with vector copies from the input, and the weight gradient
- * packs its transposed panels from it or, for large images, reads it in place through {@link GatherGemm}
- * (see {@code Conv2dKernels.GATHER_MIN_COLUMNS}).
+ * reads the windows in place through {@link GatherGemm}.
  *
  * <p>Trick, stride 1: copy one sample's channels into a zero-padded buffer {@code xp [C_in/G, H_p, W_p]}
  * ({@code H_p = H + 2·pad_h}, {@code W_p = W + 2·pad_w}) and index output pixels on the padded width: output
@@ -29,9 +28,6 @@ import dev.sfumato.tensor.kernels.Gemm;
  */
 final class ShiftedWindows {
 
-    /** Floats a GatherGemm tile may read past the end of a B row (N rounded up to the 16-wide tile). */
-    private static final int SLACK = 16;
-
     private static final ThreadLocal<float[]> PADDED = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[]> WIDE = ThreadLocal.withInitial(() -> new float[0]);
 
@@ -42,7 +38,7 @@ final class ShiftedWindows {
     /** Columns of the wide matrices: H_out·W_q. */
     final int wide;
 
-    /** base(r) for every row r of the wide column matrix: the row table of {@link GatherGemm}. */
+    /** base(r) for every row r of the wide column matrix: the forward's panel rows, GatherGemm's row table. */
     final int[] windowStarts;
 
     ShiftedWindows(ConvGeometry g) {
@@ -67,24 +63,39 @@ final class ShiftedWindows {
     }
 
     /**
+     * Floats of one sample's padded image: the planes [C_in/G, s_h, s_w, H_q, W_q] and the
+     * ⌊(kW − 1)·d_w / s_w⌋ zeros that the last window of the last phase reads past its plane.
+     */
+    int paddedSize() {
+        return g.cInG() * g.strideH() * g.strideW() * hq * wq + (g.kW() - 1) * g.dilW() / g.strideW();
+    }
+
+    /**
      * xp: channels {@code [c0, c0 + C_in/G)} of the sample at {@code x[xOff]} ([C_in, H, W]) copied into a
-     * per-thread zero-padded buffer [C_in/G, s_h, s_w, H_q, W_q] (phases; [C_in/G, H_p, W_p] for stride 1),
-     * followed by the ⌊(kW − 1)·d_w / s_w⌋ zeros that the last window of the last phase reads past its
-     * plane, and by the up to 15 floats that {@link GatherGemm} tiles read past the end of a row.
+     * per-thread zero-padded buffer of {@link #paddedSize} floats.
      */
     float[] padded(float[] x, int xOff, int c0) {
+        float[] xp = grow(PADDED, paddedSize());
+        padInto(x, xOff, c0, xp, 0);
+        return xp;
+    }
+
+    /**
+     * Writes the padded image of channels {@code [c0, c0 + C_in/G)} of the sample at {@code x[xOff]} into
+     * {@code xp[dst, dst + paddedSize())}: zeros, then the pixels, each at padded row and column (i + pad_h,
+     * j + pad_w), in its phase when the stride is above 1.
+     */
+    void padInto(float[] x, int xOff, int c0, float[] xp, int dst0) {
         int h = g.h();
         int w = g.w();
         int sh = g.strideH();
         int sw = g.strideW();
         int plane = hq * wq;
-        int size = g.cInG() * sh * sw * plane + (g.kW() - 1) * g.dilW() / sw + SLACK;
-        float[] xp = grow(PADDED, size);
-        java.util.Arrays.fill(xp, 0, size, 0f);
+        java.util.Arrays.fill(xp, dst0, dst0 + paddedSize(), 0f);
         for (int c = 0; c < g.cInG(); c++) {
             int src = xOff + (c0 + c) * h * w;
             if (sh == 1 && sw == 1) {
-                int dst = c * plane + g.padH() * wq + g.padW();
+                int dst = dst0 + c * plane + g.padH() * wq + g.padW();
                 for (int i = 0; i < h; i++, src += w, dst += wq) {
                     System.arraycopy(x, src, xp, dst, w);
                 }
@@ -92,7 +103,7 @@ final class ShiftedWindows {
             }
             for (int i = 0; i < h; i++, src += w) {
                 int row = i + g.padH();                                   // padded row = sh·m + u
-                int rowBase = (c * sh + row % sh) * sw * plane + (row / sh) * wq;
+                int rowBase = dst0 + (c * sh + row % sh) * sw * plane + (row / sh) * wq;
                 for (int v = 0; v < sw; v++) {
                     // Input columns j with padded column j + pad_w = sw·n + v, n rising by one per step.
                     int j = Math.floorMod(v - g.padW(), sw);
@@ -102,7 +113,6 @@ final class ShiftedWindows {
                 }
             }
         }
-        return xp;
     }
 
     /** A per-thread buffer for a wide matrix of {@code rows} rows. */
@@ -129,59 +139,32 @@ final class ShiftedWindows {
         };
     }
 
-    /** Panels of col'ᵀ [wide, rows] (op(B) of the weight-gradient GEMM): NR windows of xp read side by side. */
-    Gemm.PanelB transposedColumns(float[] xp) {
-        int nr = Gemm.panelWidth();
-        return (pc, kc, jc, nc, pb) -> {
-            for (int jr = 0; jr < nc; jr += nr) {
-                int cols = Math.min(nr, nc - jr);
-                int d = jr * kc;
-                for (int p = 0; p < kc; p++, d += nr) {
-                    for (int j = 0; j < cols; j++) {
-                        pb[d + j] = xp[windowStarts[jc + jr + j] + pc + p];
-                    }
-                    for (int j = cols; j < nr; j++) {
-                        pb[d + j] = 0f;
-                    }
-                }
-            }
-        };
-    }
-
-    /** dY' [rows, wide]: {@code dy [rows, H_out·W_out]} at {@code dy[off]} with zeros in the extra columns. */
-    float[] wideGradient(float[] dy, int off, int rows) {
-        float[] out = wideBuffer(rows);
-        int hOut = g.hOut();
-        int wOut = g.wOut();
-        for (int o = 0; o < rows; o++) {
-            for (int i = 0; i < hOut; i++) {
-                int dst = o * wide + i * wq;
-                System.arraycopy(dy, off + (o * hOut + i) * wOut, out, dst, wOut);
-                java.util.Arrays.fill(out, dst + wOut, dst + wq, 0f);
-            }
-        }
-        return out;
-    }
-
     /**
-     * dYt [wide, rows]: the transpose of {@code dy [rows, H_out·W_out]} at {@code dy[off]}, with zero rows for
-     * the extra columns, followed by slack for the tiles. Row p of it is B row p of the weight gradient.
+     * One sample's segment of dYt, the B of the batched weight gradient, in 16-column slivers: dY_n
+     * {@code [rows, H_out·W_out]} at {@code dy[off]} transposed to [wide, rows] with zero rows for the extra
+     * columns, stored sliver by sliver so that the product reads each sliver as a dense [K, 16] block:
+     * {@code out[(sl·k + k0 + i·W_q + j)·16 + o mod 16] = dy[off + (o·H_out + i)·W_out + j]}, sl = ⌊o / 16⌋,
+     * where k is the batch's K and k0 this sample's first row of it. Channels past {@code rows} in the last
+     * sliver are zero. (A plain [K, rows] matrix has rows 256 bytes apart for 64 channels, so a K block of a
+     * 16-column sliver fell into a quarter of L1's sets and missed; dense slivers do not.)
      */
-    float[] transposedWideGradient(float[] dy, int off, int rows) {
-        float[] out = grow(WIDE, wide * rows + SLACK);
+    void gradientSlivers(float[] dy, int off, int rows, float[] out, int k, int k0) {
         int hOut = g.hOut();
         int wOut = g.wOut();
-        java.util.Arrays.fill(out, 0, wide * rows + SLACK, 0f);
-        for (int o = 0; o < rows; o++) {
-            for (int i = 0; i < hOut; i++) {
-                int src = off + (o * hOut + i) * wOut;
-                int dst = i * wq * rows + o;
-                for (int j = 0; j < wOut; j++, dst += rows) {
-                    out[dst] = dy[src + j];
+        int nr = Gemm.panelWidth();
+        for (int sl = 0; sl * nr < rows; sl++) {
+            int base = (sl * k + k0) * nr;
+            java.util.Arrays.fill(out, base, base + wide * nr, 0f);
+            for (int o = sl * nr; o < Math.min(rows, (sl + 1) * nr); o++) {
+                for (int i = 0; i < hOut; i++) {
+                    int src = off + (o * hOut + i) * wOut;
+                    int dst = base + i * wq * nr + (o - sl * nr);
+                    for (int j = 0; j < wOut; j++, dst += nr) {
+                        out[dst] = dy[src + j];
+                    }
                 }
             }
         }
-        return out;
     }
 
     /**

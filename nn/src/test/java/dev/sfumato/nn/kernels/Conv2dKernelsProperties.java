@@ -95,10 +95,11 @@ class Conv2dKernelsProperties {
 
     /**
      * Shapes past the GEMM's blocks, which the small random cases never reach: 64·9 = 576 column rows (two K
-     * blocks of 288), 66·66 = 4356 output columns (past the 4096-column panel), and stride 2 with groups.
-     * The second and the last two take the in-place weight gradient ({@link Conv2dKernels#GATHER_MIN_COLUMNS}
-     * wide columns or more): 66·68, 30·32 and 24·26 wide columns, with 5, 20 and 17 output channels per group,
-     * so the 16-channel tile is always partial.
+     * blocks of 288), 66·66 = 4356 output columns (past the 4096-column panel), and stride 2 with groups;
+     * then the weight gradient's sample blocks ({@link Conv2dKernels#backwardWeightBatched}): 66·68, 30·32 and
+     * 24·26 wide columns with 5, 20 and 17 output channels per group, so the 16-channel sliver is partial;
+     * 64 samples at 24×24 (blocks of 6 samples, 3744 columns, whose 512-long K blocks straddle samples; the last
+     * block has 4); 19 samples, stride 2 and groups (blocks of 2, the last holds one).
      */
     @Test
     void largeShapesCrossTheGemmBlocks() {
@@ -107,6 +108,8 @@ class Conv2dKernelsProperties {
         forwardAndBackwardMatchReference(new Case(2, 2, 40, 6, 9, 11, 3, 3, 2, 2, 1, 1, 1, 1, 13));
         forwardAndBackwardMatchReference(new Case(2, 1, 3, 20, 30, 30, 3, 3, 1, 1, 1, 1, 1, 1, 14));
         forwardAndBackwardMatchReference(new Case(5, 2, 2, 17, 24, 24, 3, 3, 1, 1, 1, 1, 1, 1, 15));
+        forwardAndBackwardMatchReference(new Case(64, 1, 2, 3, 24, 24, 3, 3, 1, 1, 1, 1, 1, 1, 16));
+        forwardAndBackwardMatchReference(new Case(19, 2, 3, 17, 7, 7, 3, 3, 2, 2, 1, 1, 1, 1, 17));
     }
 
     /**
@@ -168,15 +171,16 @@ class Conv2dKernelsProperties {
                 Conv2dKernels.forward(g, x, w, null).toArray());
     }
 
-    /** Both weight-gradient paths: packed (12×12) and in place (24×24, 24·26 wide columns). */
+    /** One sample per weight-gradient block (9 samples at 12×12 and 24×24), and blocks of 2 (20 samples at 7×7). */
     @Test
     void oneAndTwoThreadsGiveIdenticalBits() {
-        oneAndTwoThreadsGiveIdenticalBits(12);
-        oneAndTwoThreadsGiveIdenticalBits(24);
+        oneAndTwoThreadsGiveIdenticalBits(9, 12);
+        oneAndTwoThreadsGiveIdenticalBits(9, 24);
+        oneAndTwoThreadsGiveIdenticalBits(20, 7);
     }
 
-    private static void oneAndTwoThreadsGiveIdenticalBits(int size) {
-        ConvGeometry g = ConvGeometry.conv2d("conv2d", new int[] {9, 8, size, size}, new int[] {16, 8, 3, 3},
+    private static void oneAndTwoThreadsGiveIdenticalBits(int n, int size) {
+        ConvGeometry g = ConvGeometry.conv2d("conv2d", new int[] {n, 8, size, size}, new int[] {16, 8, 3, 3},
                 new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 1);
         Generator gen = new Generator(7);
         Tensor x = Tensor.randn(gen, g.inputShape());
