@@ -165,45 +165,51 @@ public final class Normalization {
             int s = spatial;
             int cg = c / groups;
             int m = cg * s;
-            // 1. Per (n, c): a = Σ_s dy·x, b = Σ_s dy.
+            // One task per (sample, group), so that the group's dy and x are read from memory once and are still
+            // in cache for dx (two passes over the whole tensors made the 2-thread backward memory-bound:
+            // no faster than one thread).
+            // 1. Per (n, c) of the group: a = Σ_s dy·x, b = Σ_s dy.
+            // 2. dx for the group.
             double[] a = new double[n * c];
             double[] b = new double[n * c];
-            Parallel.forRange(n * c, (from, to) -> {
-                for (int nc = from; nc < to; nc++) {
-                    int off = nc * s;
-                    a[nc] = ReductionKernels.dotDouble(dy, dyo + off, xs, xo + off, s);
-                    b[nc] = ReductionKernels.sumDouble(dy, dyo + off, s);
+            boolean wantDx = needsInputGrad(0);
+            float[] dx = wantDx ? new float[gc.numel()] : null;
+            Parallel.forRange(n * groups, (from, to) -> {
+                for (int ng = from; ng < to; ng++) {
+                    int nIdx = ng / groups;
+                    int c0 = (ng % groups) * cg;
+                    for (int ci = c0; ci < c0 + cg; ci++) {
+                        int nc = nIdx * c + ci;
+                        int off = nc * s;
+                        a[nc] = ReductionKernels.dotDouble(dy, dyo + off, xs, xo + off, s);
+                        b[nc] = ReductionKernels.sumDouble(dy, dyo + off, s);
+                    }
+                    if (!wantDx) {
+                        continue;
+                    }
+                    double mu = mean[ng];
+                    double r = rstd[ng];
+                    double sumGb = 0;
+                    double sumGa = 0;
+                    for (int ci = c0; ci < c0 + cg; ci++) {
+                        double gm = affine ? gamma[ci] : 1;
+                        sumGb += gm * b[nIdx * c + ci];
+                        sumGa += gm * (a[nIdx * c + ci] - mu * b[nIdx * c + ci]);
+                    }
+                    double meanDyG = sumGb / m;                                // mean_g(dy·γ)
+                    double meanDyGXhat = r * sumGa / m;                        // mean_g(dy·γ·x̂)
+                    for (int ci = c0; ci < c0 + cg; ci++) {
+                        double gm = affine ? gamma[ci] : 1;
+                        int off = (nIdx * c + ci) * s;
+                        for (int i = 0; i < s; i++) {
+                            double xHat = (xs[xo + off + i] - mu) * r;
+                            dx[off + i] = (float) (r * (dy[dyo + off + i] * gm - meanDyG - xHat * meanDyGXhat));
+                        }
+                    }
                 }
             });
             Tensor[] grads = new Tensor[inputCount()];
-            // 2. dx, one (sample, group) per task.
-            if (needsInputGrad(0)) {
-                float[] dx = new float[gc.numel()];
-                Parallel.forRange(n * groups, (from, to) -> {
-                    for (int ng = from; ng < to; ng++) {
-                        int nIdx = ng / groups;
-                        int c0 = (ng % groups) * cg;
-                        double mu = mean[ng];
-                        double r = rstd[ng];
-                        double sumGb = 0;
-                        double sumGa = 0;
-                        for (int ci = c0; ci < c0 + cg; ci++) {
-                            double gm = affine ? gamma[ci] : 1;
-                            sumGb += gm * b[nIdx * c + ci];
-                            sumGa += gm * (a[nIdx * c + ci] - mu * b[nIdx * c + ci]);
-                        }
-                        double meanDyG = sumGb / m;                            // mean_g(dy·γ)
-                        double meanDyGXhat = r * sumGa / m;                    // mean_g(dy·γ·x̂)
-                        for (int ci = c0; ci < c0 + cg; ci++) {
-                            double gm = affine ? gamma[ci] : 1;
-                            int off = (nIdx * c + ci) * s;
-                            for (int i = 0; i < s; i++) {
-                                double xHat = (xs[xo + off + i] - mu) * r;
-                                dx[off + i] = (float) (r * (dy[dyo + off + i] * gm - meanDyG - xHat * meanDyGXhat));
-                            }
-                        }
-                    }
-                });
+            if (wantDx) {
                 grads[0] = Tensor.wrap(dx, inputShape(0));
             }
             // 3. dγ_c = Σ_n rstd·(a − μ b), dβ_c = Σ_n b, summed over n in order.
