@@ -5,6 +5,7 @@ import dev.sfumato.tensor.Tensor;
 import dev.sfumato.tensor.kernels.GatherGemm;
 import dev.sfumato.tensor.kernels.Gemm;
 import dev.sfumato.tensor.kernels.Kernels;
+import dev.sfumato.tensor.kernels.ReductionKernels;
 
 /**
  * Fast 2-D convolution, forward and backward, as GEMMs over the im2col matrix ({@link Gemm}); NCHW in and out.
@@ -336,12 +337,8 @@ public final class Conv2dKernels {
             for (int o = o0; o < o1; o++) {
                 float acc = 0f;
                 for (int n = 0; n < g.n(); n++) {
-                    int base = off + (n * g.cOut() + o) * hw;
-                    float s = 0f;
-                    for (int k = 0; k < hw; k++) {
-                        s += d[base + k];
-                    }
-                    acc += s;
+                    // One plane, summed on the Vector API (a scalar loop is one dependent add per element).
+                    acc += ReductionKernels.sum(d, off + (n * g.cOut() + o) * hw, hw);
                 }
                 db[o] = acc;
             }
