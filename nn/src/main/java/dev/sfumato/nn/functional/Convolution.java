@@ -66,7 +66,10 @@ public final class Convolution {
         }
 
         @Override
-        protected Tensor[] backward(Tensor dy) {
+        protected Tensor[] backward(Tensor gradOutput) {
+            // Made contiguous once for the three kernels (a channel slice of cat's gradient is a strided view,
+            // and each kernel used to copy it on its own).
+            Tensor dy = gradOutput.contiguous();
             Tensor[] grads = new Tensor[inputCount()];
             if (needsInputGrad(0)) {
                 grads[0] = Conv2dKernels.backwardInput(g, dy, w.get());
@@ -112,7 +115,8 @@ public final class Convolution {
         }
 
         @Override
-        protected Tensor[] backward(Tensor dy) {
+        protected Tensor[] backward(Tensor gradOutput) {
+            Tensor dy = gradOutput.contiguous();                               // once for the kernels, as in Conv2d
             Tensor[] grads = new Tensor[inputCount()];
             if (needsInputGrad(0)) {
                 grads[0] = Conv2dKernels.forward(g, dy, w.get(), null);
