@@ -32,7 +32,10 @@ public final class Conv2dKernels {
     /** Floats in a 64-byte cache line: the padded images of the batched weight gradient start on one. */
     private static final int CACHE_LINE_FLOATS = 16;
 
-    /** Samples per weight-gradient task of a 1×1 convolution: fixed, so the summation order never depends on the thread count. */
+    /**
+     * Samples per weight-gradient task of a 1×1 convolution: fixed, so the summation order never depends on
+     * the thread count.
+     */
     static final int SAMPLES_PER_TASK = 4;
     /** Elements of the weight gradient per task when the per-task partials are added up. */
     static final int SUM_GRAIN = 1 << 14;
@@ -281,7 +284,7 @@ public final class Conv2dKernels {
         int nr = Gemm.panelWidth();
         int slivers = Math.ceilDiv(cOutG, nr);
         int stride = Math.ceilDiv(sw.paddedSize(), CACHE_LINE_FLOATS) * CACHE_LINE_FLOATS;
-        int perBlock = Math.clamp(Math.min(BLOCK_COLUMNS / sw.wide, g.n() / MIN_BLOCKS), 1, g.n());
+        int perBlock = Math.clamp(Math.min(BLOCK_COLUMNS / sw.wide, g.n() / MIN_BLOCKS), 1, Math.max(1, g.n()));
         int blocks = Math.ceilDiv(g.n(), perBlock);
         int wtSize = rows * cOutG;
         float[] partials = new float[blocks * wtSize];                   // per block: dWᵀ_g [rows, C_out/G]

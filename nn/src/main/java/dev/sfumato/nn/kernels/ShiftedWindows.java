@@ -144,9 +144,10 @@ final class ShiftedWindows {
      * {@code [rows, H_out·W_out]} at {@code dy[off]} transposed to [wide, rows] with zero rows for the extra
      * columns, stored sliver by sliver so that the product reads each sliver as a dense [K, 16] block:
      * {@code out[(sl·k + k0 + i·W_q + j)·16 + o mod 16] = dy[off + (o·H_out + i)·W_out + j]}, sl = ⌊o / 16⌋,
-     * where k is the batch's K and k0 this sample's first row of it. Channels past {@code rows} in the last
-     * sliver are zero. (A plain [K, rows] matrix has rows 256 bytes apart for 64 channels, so a K block of a
-     * 16-column sliver fell into a quarter of L1's sets and missed; dense slivers do not.)
+     * where k is the block's K (the rows of dYt) and k0 this sample's first row in it. Channels past
+     * {@code rows} in the last sliver are zero. (With a plain [K, rows] matrix the 64→64 14×14 weight gradient
+     * took about twice as long; its rows are 256 bytes apart, so a K block of one 16-column sliver probably
+     * fell into a quarter of L1's sets. Dense slivers are read as one stream.)
      */
     void gradientSlivers(float[] dy, int off, int rows, float[] out, int k, int k0) {
         int hOut = g.hOut();

@@ -112,6 +112,12 @@ class Conv2dKernelsProperties {
         forwardAndBackwardMatchReference(new Case(19, 2, 3, 17, 7, 7, 3, 3, 2, 2, 1, 1, 1, 1, 17));
     }
 
+    /** An empty batch: every kernel returns its (empty or zero) result, as the reference does. */
+    @Test
+    void emptyBatch() {
+        forwardAndBackwardMatchReference(new Case(0, 1, 3, 5, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 18));
+    }
+
     /**
      * Geometries of transposed convolutions, whose output padding adds input rows the convolution never reads:
      * the flipped stride-1 input gradient once computed them from past the end of its buffer.
