@@ -2,6 +2,7 @@ package dev.sfumato.tensor.kernels;
 
 import dev.sfumato.tensor.BinaryOp;
 import dev.sfumato.tensor.UnaryOp;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -31,6 +32,9 @@ import jdk.incubator.vector.VectorSpecies;
 public final class ElementwiseKernels {
 
     private static final VectorSpecies<Float> F = Kernels.F;
+    /** Four floats and four doubles: the lanes of the kernels that compute in double. */
+    private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
+    private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
     private static final int L = Kernels.LANES;
 
     private ElementwiseKernels() {}
@@ -679,6 +683,54 @@ public final class ElementwiseKernels {
         FloatVector one = FloatVector.broadcast(F, 1f);
         FloatVector s = one.div(one.add(VectorMath.exp(x.neg())));           // σ(x), as in sigmoid()
         return g.mul(s.mul(x.mul(one.sub(s)).add(one)));
+    }
+
+    /**
+     * {@code y[i] = (float) ((x[i] − mu)·scale + shift)} in double, as {@link
+     * ElementwiseReference#shiftScaleInDouble} and bit for bit equal to it: four floats at a time widened to
+     * doubles, the same three double operations, one rounding back to float. Group norm's forward runs it per
+     * channel; in float, (x − μ)·scale loses the digits that a group with σ ≪ |μ| needs.
+     */
+    public static void shiftScaleInDouble(float[] x, int xOff, float[] y, int yOff, int n, double mu, double scale,
+                                          double shift) {
+        if (Kernels.REFERENCE_ONLY) {
+            ElementwiseReference.shiftScaleInDouble(x, xOff, y, yOff, n, mu, scale, shift);
+            return;
+        }
+        int i = 0;
+        for (int bound = n - n % 4; i < bound; i += 4) {
+            narrow(widen(x, xOff + i).sub(mu).mul(scale).add(shift)).intoArray(y, yOff + i);
+        }
+        ElementwiseReference.shiftScaleInDouble(x, xOff + i, y, yOff + i, n - i, mu, scale, shift);
+    }
+
+    /**
+     * {@code dx[i] = (float) (r·(dy[i]·gm − a − ((x[i] − mu)·r)·b))} in double, as {@link
+     * ElementwiseReference#groupNormInputGradient} and bit for bit equal to it (four lanes of doubles, the same
+     * operations in the same order). Group norm's backward runs it per channel.
+     */
+    public static void groupNormInputGradient(float[] dy, int dyOff, float[] x, int xOff, float[] dx, int dxOff,
+                                              int n, double mu, double r, double gm, double a, double b) {
+        if (Kernels.REFERENCE_ONLY) {
+            ElementwiseReference.groupNormInputGradient(dy, dyOff, x, xOff, dx, dxOff, n, mu, r, gm, a, b);
+            return;
+        }
+        int i = 0;
+        for (int bound = n - n % 4; i < bound; i += 4) {
+            DoubleVector xHat = widen(x, xOff + i).sub(mu).mul(r);
+            narrow(widen(dy, dyOff + i).mul(gm).sub(a).sub(xHat.mul(b)).mul(r)).intoArray(dx, dxOff + i);
+        }
+        ElementwiseReference.groupNormInputGradient(dy, dyOff + i, x, xOff + i, dx, dxOff + i, n - i, mu, r, gm, a, b);
+    }
+
+    /** Four floats at {@code x[i]} as four doubles (exact). */
+    private static DoubleVector widen(float[] x, int i) {
+        return (DoubleVector) FloatVector.fromArray(F4, x, i).convertShape(VectorOperators.F2D, D4, 0);
+    }
+
+    /** Four doubles rounded to four floats (to nearest, as a {@code (float)} cast). */
+    private static FloatVector narrow(DoubleVector v) {
+        return (FloatVector) v.convertShape(VectorOperators.D2F, F4, 0);
     }
 
     /** {@code out[i] = v}: {@link java.util.Arrays#fill} is already vectorised by C2. */

@@ -158,6 +158,29 @@ public final class ElementwiseReference {
         }
     }
 
+    /**
+     * {@code y[i] = (float) ((x[i] − mu)·scale + shift)}, evaluated in double and rounded once: group norm's
+     * normalise-and-affine with scale = γ/σ and shift = β.
+     */
+    public static void shiftScaleInDouble(float[] x, int xOff, float[] y, int yOff, int n, double mu, double scale,
+                                          double shift) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] = (float) ((x[xOff + i] - mu) * scale + shift);
+        }
+    }
+
+    /**
+     * {@code dx[i] = (float) (r·(dy[i]·gm − a − ((x[i] − mu)·r)·b))}, evaluated in double and rounded once:
+     * group norm's input gradient, with r = 1/σ, gm = γ, a = mean(dy·γ) and b = mean(dy·γ·x̂) over the group.
+     */
+    public static void groupNormInputGradient(float[] dy, int dyOff, float[] x, int xOff, float[] dx, int dxOff,
+                                              int n, double mu, double r, double gm, double a, double b) {
+        for (int i = 0; i < n; i++) {
+            double xHat = (x[xOff + i] - mu) * r;
+            dx[dxOff + i] = (float) (r * (dy[dyOff + i] * gm - a - xHat * b));
+        }
+    }
+
     /** {@code out[i] = v} for every i. */
     public static void fill(float v, float[] out, int outOff, int n) {
         for (int i = 0; i < n; i++) {
