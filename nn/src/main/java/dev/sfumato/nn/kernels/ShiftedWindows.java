@@ -91,16 +91,27 @@ final class ShiftedWindows {
         int sh = g.strideH();
         int sw = g.strideW();
         int plane = hq * wq;
+        if (sh == 1 && sw == 1) {
+            // Each float written once: the pixels, and zeros only where the padding is (the top rows, the gap
+            // between one row's last pixel and the next row's first, the bottom rows, the tail).
+            for (int c = 0; c < g.cInG(); c++) {
+                int src = xOff + (c0 + c) * h * w;
+                int planeStart = dst0 + c * plane;
+                int written = planeStart;                                // xp is set up to here
+                int dst = planeStart + g.padH() * wq + g.padW();
+                for (int i = 0; i < h; i++, src += w, dst += wq) {
+                    java.util.Arrays.fill(xp, written, dst, 0f);
+                    System.arraycopy(x, src, xp, dst, w);
+                    written = dst + w;
+                }
+                java.util.Arrays.fill(xp, written, planeStart + plane, 0f);
+            }
+            java.util.Arrays.fill(xp, dst0 + g.cInG() * plane, dst0 + paddedSize(), 0f);
+            return;
+        }
         java.util.Arrays.fill(xp, dst0, dst0 + paddedSize(), 0f);
         for (int c = 0; c < g.cInG(); c++) {
             int src = xOff + (c0 + c) * h * w;
-            if (sh == 1 && sw == 1) {
-                int dst = dst0 + c * plane + g.padH() * wq + g.padW();
-                for (int i = 0; i < h; i++, src += w, dst += wq) {
-                    System.arraycopy(x, src, xp, dst, w);
-                }
-                continue;
-            }
             for (int i = 0; i < h; i++, src += w) {
                 int row = i + g.padH();                                   // padded row = sh·m + u
                 int rowBase = dst0 + (c * sh + row % sh) * sw * plane + (row / sh) * wq;
