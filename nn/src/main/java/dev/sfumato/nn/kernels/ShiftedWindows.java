@@ -166,8 +166,25 @@ final class ShiftedWindows {
         int hOut = g.hOut();
         int wOut = g.wOut();
         int nr = Gemm.panelWidth();
+        int hw = hOut * wOut;
         for (int sl = 0; sl * nr < rows; sl++) {
             int base = (sl * k + k0) * nr;
+            if ((sl + 1) * nr <= rows) {
+                // A full sliver, pixel by pixel: 16 channels read hw apart, one contiguous 64-byte write; zeros
+                // only in the extra columns. (Channel by channel, every write went to a different cache line.)
+                int src0 = off + sl * nr * hw;
+                for (int i = 0; i < hOut; i++) {
+                    int dst = base + i * wq * nr;
+                    for (int j = 0; j < wOut; j++, dst += nr) {
+                        int src = src0 + i * wOut + j;
+                        for (int oo = 0; oo < nr; oo++) {
+                            out[dst + oo] = dy[src + oo * hw];
+                        }
+                    }
+                    java.util.Arrays.fill(out, dst, base + (i + 1) * wq * nr, 0f);
+                }
+                continue;
+            }
             java.util.Arrays.fill(out, base, base + wide * nr, 0f);
             for (int o = sl * nr; o < Math.min(rows, (sl + 1) * nr); o++) {
                 for (int i = 0; i < hOut; i++) {
