@@ -79,14 +79,18 @@ public final class Conv2dKernels {
         int hw = g.colCols();
         int rows = g.colRows();
         int cOutG = g.cOutG();
+        // The weights are the A of every sample's product: packed once here, shared by all samples.
+        Gemm.PackedA[] weights = new Gemm.PackedA[g.groups()];
+        for (int grp = 0; grp < g.groups(); grp++) {
+            weights[grp] = Gemm.packA(false, cOutG, rows, wd, wo + grp * cOutG * rows, rows);
+        }
         if (isPointwise(g)) {
             // A 1×1 convolution: the input already is the column matrix.
             Parallel.forRange(g.n(), (n0, n1) -> {
                 for (int n = n0; n < n1; n++) {
                     for (int grp = 0; grp < g.groups(); grp++) {
                         // Y_g [C_out/G, HW] = W_g [C_out/G, C_in/G] · X_g [C_in/G, HW]
-                        Gemm.sgemm(false, false, cOutG, hw, rows, 1f, wd, wo + grp * cOutG * rows, rows,
-                                xd, xo + n * inSample + grp * g.cInG() * hw, hw,
+                        Gemm.sgemm(weights[grp], hw, 1f, matrixRows(xd, xo + n * inSample + grp * g.cInG() * hw, hw),
                                 0f, yd, (n * g.cOut() + grp * cOutG) * hw, hw);
                     }
                     if (b != null) {
@@ -101,11 +105,6 @@ public final class Conv2dKernels {
                 }
             });
             return y;
-        }
-        // The weights are the A of every sample's product: packed once here, shared by all samples.
-        Gemm.PackedA[] weights = new Gemm.PackedA[g.groups()];
-        for (int grp = 0; grp < g.groups(); grp++) {
-            weights[grp] = Gemm.packA(false, cOutG, rows, wd, wo + grp * cOutG * rows, rows);
         }
         ShiftedWindows sw = new ShiftedWindows(g);
         Parallel.forRange(g.n(), (n0, n1) -> {
@@ -156,6 +155,11 @@ public final class Conv2dKernels {
         int rows = g.colRows();
         int cOutG = g.cOutG();
         boolean pointwise = isPointwise(g);
+        // W_gᵀ is the A of every sample's product: packed once here, shared by all samples.
+        Gemm.PackedA[] weightsT = new Gemm.PackedA[g.groups()];
+        for (int grp = 0; grp < g.groups(); grp++) {
+            weightsT[grp] = Gemm.packA(true, rows, cOutG, wd, wo + grp * cOutG * rows, rows);
+        }
         Parallel.forRange(g.n(), (n0, n1) -> {
             float[] col = pointwise ? null : columns(rows * hw);
             for (int n = n0; n < n1; n++) {
@@ -163,18 +167,26 @@ public final class Conv2dKernels {
                     int dyOff = dyo + (n * g.cOut() + grp * cOutG) * hw;
                     if (pointwise) {
                         // dX_g [C_in/G, HW] = W_gᵀ [C_in/G, C_out/G] · dY_g [C_out/G, HW], written in place.
-                        Gemm.sgemm(true, false, rows, hw, cOutG, 1f, wd, wo + grp * cOutG * rows, rows,
-                                dyd, dyOff, hw, 0f, dxd, n * inSample + grp * g.cInG() * hw, hw);
+                        Gemm.sgemm(weightsT[grp], hw, 1f, matrixRows(dyd, dyOff, hw), 0f,
+                                dxd, n * inSample + grp * g.cInG() * hw, hw);
                     } else {
                         // dcol [rows, HW] = W_gᵀ [rows, C_out/G] · dY_g [C_out/G, HW]
-                        Gemm.sgemm(true, false, rows, hw, cOutG, 1f, wd, wo + grp * cOutG * rows, rows,
-                                dyd, dyOff, hw, 0f, col, 0, hw);
+                        Gemm.sgemm(weightsT[grp], hw, 1f, matrixRows(dyd, dyOff, hw), 0f, col, 0, hw);
                         Im2Col.col2im(g, col, dxd, n * inSample, grp * g.cInG());
                     }
                 }
             }
         });
         return dx;
+    }
+
+    /** Panels of a row-major matrix B (K×N, row stride ldb) at {@code b[bOff]}, for the packed-A products. */
+    private static Gemm.PanelB matrixRows(float[] b, int bOff, int ldb) {
+        return (pc, kc, jc, nc, pb) -> {
+            for (int p = 0; p < kc; p++) {
+                Gemm.packPanelRow(b, bOff + (pc + p) * ldb + jc, p, kc, nc, pb);
+            }
+        };
     }
 
     /**
