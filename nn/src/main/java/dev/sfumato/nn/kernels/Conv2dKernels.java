@@ -1,7 +1,9 @@
 package dev.sfumato.nn.kernels;
 
+import dev.sfumato.tensor.BinaryOp;
 import dev.sfumato.tensor.Parallel;
 import dev.sfumato.tensor.Tensor;
+import dev.sfumato.tensor.kernels.ElementwiseKernels;
 import dev.sfumato.tensor.kernels.GatherGemm;
 import dev.sfumato.tensor.kernels.Gemm;
 import dev.sfumato.tensor.kernels.Kernels;
@@ -302,6 +304,7 @@ public final class Conv2dKernels {
         float[] partials = new float[blocks * wtSize];                   // per block: dWᵀ_g [rows, C_out/G]
         float[] dw = new float[g.cOut() * rows];
         for (int grp = 0; grp < g.groups(); grp++) {
+            float[] sum = new float[wtSize];                             // dWᵀ_g, zeros to start the sum
             int c0 = grp * g.cInG();
             int o0 = grp * cOutG;
             Parallel.forRange(blocks, (b0, b1) -> {
@@ -322,15 +325,20 @@ public final class Conv2dKernels {
                     }
                 }
             });
-            // dW_g [C_out/G, rows] = Σ_block (dWᵀ_g,block)ᵀ, blocks in order.
+            // dWᵀ_g = 0 + Σ_block dWᵀ_g,block, blocks in order, as contiguous vector adds (chunks of elements in
+            // parallel); then dW_g [C_out/G, rows] = (dWᵀ_g)ᵀ.
+            Parallel.forRange(Parallel.taskCount(wtSize, SUM_GRAIN), (k0, k1) -> {
+                int from = k0 * SUM_GRAIN;
+                int len = Math.min(wtSize, k1 * SUM_GRAIN) - from;
+                for (int block = 0; block < blocks; block++) {
+                    ElementwiseKernels.binary(BinaryOp.ADD, sum, from, partials, block * wtSize + from, sum, from, len);
+                }
+            });
             Parallel.forRange(cOutG, (a0, a1) -> {
                 for (int o = a0; o < a1; o++) {
                     int dst = (o0 + o) * rows;
-                    for (int block = 0; block < blocks; block++) {
-                        int src = block * wtSize + o;
-                        for (int r = 0; r < rows; r++) {
-                            dw[dst + r] += partials[src + r * cOutG];
-                        }
+                    for (int r = 0; r < rows; r++) {
+                        dw[dst + r] = sum[r * cOutG + o];
                     }
                 }
             });
