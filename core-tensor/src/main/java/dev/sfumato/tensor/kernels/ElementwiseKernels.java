@@ -32,9 +32,6 @@ import jdk.incubator.vector.VectorSpecies;
 public final class ElementwiseKernels {
 
     private static final VectorSpecies<Float> F = Kernels.F;
-    /** Four floats and four doubles: the lanes of the kernels that compute in double. */
-    private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
-    private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
     private static final int L = Kernels.LANES;
 
     private ElementwiseKernels() {}
@@ -699,7 +696,7 @@ public final class ElementwiseKernels {
         }
         int i = 0;
         for (int bound = n - n % 4; i < bound; i += 4) {
-            narrow(widen(x, xOff + i).sub(mu).mul(scale).add(shift)).intoArray(y, yOff + i);
+            Kernels.narrow(Kernels.widen(x, xOff + i).sub(mu).mul(scale).add(shift)).intoArray(y, yOff + i);
         }
         ElementwiseReference.shiftScaleInDouble(x, xOff + i, y, yOff + i, n - i, mu, scale, shift);
     }
@@ -717,20 +714,10 @@ public final class ElementwiseKernels {
         }
         int i = 0;
         for (int bound = n - n % 4; i < bound; i += 4) {
-            DoubleVector xHat = widen(x, xOff + i).sub(mu).mul(r);
-            narrow(widen(dy, dyOff + i).mul(gm).sub(a).sub(xHat.mul(b)).mul(r)).intoArray(dx, dxOff + i);
+            DoubleVector xHat = Kernels.widen(x, xOff + i).sub(mu).mul(r);
+            Kernels.narrow(Kernels.widen(dy, dyOff + i).mul(gm).sub(a).sub(xHat.mul(b)).mul(r)).intoArray(dx, dxOff + i);
         }
         ElementwiseReference.groupNormInputGradient(dy, dyOff + i, x, xOff + i, dx, dxOff + i, n - i, mu, r, gm, a, b);
-    }
-
-    /** Four floats at {@code x[i]} as four doubles (exact). */
-    private static DoubleVector widen(float[] x, int i) {
-        return (DoubleVector) FloatVector.fromArray(F4, x, i).convertShape(VectorOperators.F2D, D4, 0);
-    }
-
-    /** Four doubles rounded to four floats (to nearest, as a {@code (float)} cast). */
-    private static FloatVector narrow(DoubleVector v) {
-        return (FloatVector) v.convertShape(VectorOperators.D2F, F4, 0);
     }
 
     /** {@code out[i] = v}: {@link java.util.Arrays#fill} is already vectorised by C2. */

@@ -1,6 +1,8 @@
 package dev.sfumato.tensor.kernels;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -27,5 +29,22 @@ public final class Kernels {
     /** Lanes of {@link #F}: 8 on AVX2. */
     public static final int LANES = F.length();
 
+    /**
+     * Four floats and four doubles: the lanes of the kernels that compute in double (group norm's sums and
+     * maps). Fixed at 128/256 bits, the widest double vector of AVX2.
+     */
+    static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
+    static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
+
     private Kernels() {}
+
+    /** Four floats at {@code x[i]} as four doubles (exact; {@code vcvtps2pd}). */
+    static DoubleVector widen(float[] x, int i) {
+        return (DoubleVector) FloatVector.fromArray(F4, x, i).convertShape(VectorOperators.F2D, D4, 0);
+    }
+
+    /** Four doubles rounded to four floats (to nearest, as a {@code (float)} cast). */
+    static FloatVector narrow(DoubleVector v) {
+        return (FloatVector) v.convertShape(VectorOperators.D2F, F4, 0);
+    }
 }

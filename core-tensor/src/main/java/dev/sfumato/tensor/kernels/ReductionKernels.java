@@ -23,9 +23,6 @@ public final class ReductionKernels {
     private static final VectorSpecies<Float> F = Kernels.F;
     private static final int L = Kernels.LANES;
     private static final int STEP = 4 * L;
-    /** Four floats, widened to four doubles: the double-precision reductions' lanes. */
-    private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
-    private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
 
     private ReductionKernels() {}
 
@@ -91,12 +88,12 @@ public final class ReductionKernels {
         if (Kernels.REFERENCE_ONLY) {
             return ReductionReference.sumDouble(x, off, n);
         }
-        DoubleVector a0 = DoubleVector.zero(D4);
+        DoubleVector a0 = DoubleVector.zero(Kernels.D4);
         DoubleVector a1 = a0;
         int body = n - n % ReductionReference.DOUBLE_PARTIALS;
         for (int i = 0; i < body; i += 8) {
-            a0 = a0.add(widen(x, off + i));
-            a1 = a1.add(widen(x, off + i + 4));
+            a0 = a0.add(Kernels.widen(x, off + i));
+            a1 = a1.add(Kernels.widen(x, off + i + 4));
         }
         double tail = 0;
         for (int i = body; i < n; i++) {
@@ -110,12 +107,12 @@ public final class ReductionKernels {
         if (Kernels.REFERENCE_ONLY) {
             return ReductionReference.sumSquaredDeviationsDouble(x, off, n, mean);
         }
-        DoubleVector a0 = DoubleVector.zero(D4);
+        DoubleVector a0 = DoubleVector.zero(Kernels.D4);
         DoubleVector a1 = a0;
         int body = n - n % ReductionReference.DOUBLE_PARTIALS;
         for (int i = 0; i < body; i += 8) {
-            DoubleVector d0 = widen(x, off + i).sub(mean);
-            DoubleVector d1 = widen(x, off + i + 4).sub(mean);
+            DoubleVector d0 = Kernels.widen(x, off + i).sub(mean);
+            DoubleVector d1 = Kernels.widen(x, off + i + 4).sub(mean);
             a0 = d0.fma(d0, a0);
             a1 = d1.fma(d1, a1);
         }
@@ -132,23 +129,18 @@ public final class ReductionKernels {
         if (Kernels.REFERENCE_ONLY) {
             return ReductionReference.dotDouble(x, xOff, y, yOff, n);
         }
-        DoubleVector a0 = DoubleVector.zero(D4);
+        DoubleVector a0 = DoubleVector.zero(Kernels.D4);
         DoubleVector a1 = a0;
         int body = n - n % ReductionReference.DOUBLE_PARTIALS;
         for (int i = 0; i < body; i += 8) {
-            a0 = widen(x, xOff + i).fma(widen(y, yOff + i), a0);
-            a1 = widen(x, xOff + i + 4).fma(widen(y, yOff + i + 4), a1);
+            a0 = Kernels.widen(x, xOff + i).fma(Kernels.widen(y, yOff + i), a0);
+            a1 = Kernels.widen(x, xOff + i + 4).fma(Kernels.widen(y, yOff + i + 4), a1);
         }
         double tail = 0;
         for (int i = body; i < n; i++) {
             tail = Math.fma(x[xOff + i], (double) y[yOff + i], tail);
         }
         return combine(a0, a1) + tail;
-    }
-
-    /** Four floats from x[i] as four doubles. */
-    private static DoubleVector widen(float[] x, int i) {
-        return (DoubleVector) FloatVector.fromArray(F4, x, i).convertShape(VectorOperators.F2D, D4, 0);
     }
 
     /** The reference's combination of the eight double partials: lane j of both accumulators, j = 0..3. */

@@ -258,17 +258,7 @@ public final class Conv2dKernels {
             }
         });
         float[] dw = new float[wSize];
-        // Partials added in task order for every element; the elements are cut into chunks across threads.
-        Parallel.forRange(Parallel.taskCount(wSize, SUM_GRAIN), (c0, c1) -> {
-            int from = c0 * SUM_GRAIN;
-            int to = Math.min(wSize, c1 * SUM_GRAIN);
-            for (int task = 0; task < tasks; task++) {
-                int pOff = task * wSize;
-                for (int i = from; i < to; i++) {
-                    dw[i] += partials[pOff + i];
-                }
-            }
-        });
+        addInOrder(partials, tasks, wSize, dw);
         return Tensor.wrap(dw, g.weightShape());
     }
 
@@ -325,15 +315,8 @@ public final class Conv2dKernels {
                     }
                 }
             });
-            // dWᵀ_g = 0 + Σ_block dWᵀ_g,block, blocks in order, as contiguous vector adds (chunks of elements in
-            // parallel); then dW_g [C_out/G, rows] = (dWᵀ_g)ᵀ.
-            Parallel.forRange(Parallel.taskCount(wtSize, SUM_GRAIN), (k0, k1) -> {
-                int from = k0 * SUM_GRAIN;
-                int len = Math.min(wtSize, k1 * SUM_GRAIN) - from;
-                for (int block = 0; block < blocks; block++) {
-                    ElementwiseKernels.binary(BinaryOp.ADD, sum, from, partials, block * wtSize + from, sum, from, len);
-                }
-            });
+            // dWᵀ_g = Σ_block dWᵀ_g,block, blocks in order; then dW_g [C_out/G, rows] = (dWᵀ_g)ᵀ.
+            addInOrder(partials, blocks, wtSize, sum);
             Parallel.forRange(cOutG, (a0, a1) -> {
                 for (int o = a0; o < a1; o++) {
                     int dst = (o0 + o) * rows;
@@ -344,6 +327,21 @@ public final class Conv2dKernels {
             });
         }
         return Tensor.wrap(dw, g.weightShape());
+    }
+
+    /**
+     * {@code into[i] += Σ_t partials[t·size + i]} for t = 0, 1, ... count − 1 in that order, the fixed order that
+     * makes a sum of per-task partials the same on any number of threads: contiguous vector adds, the elements
+     * cut into chunks across threads.
+     */
+    private static void addInOrder(float[] partials, int count, int size, float[] into) {
+        Parallel.forRange(Parallel.taskCount(size, SUM_GRAIN), (c0, c1) -> {
+            int from = c0 * SUM_GRAIN;
+            int len = Math.min(size, c1 * SUM_GRAIN) - from;
+            for (int t = 0; t < count; t++) {
+                ElementwiseKernels.binary(BinaryOp.ADD, into, from, partials, t * size + from, into, from, len);
+            }
+        });
     }
 
     /** db[o] = Σ_{n, i, j} dy[n, o, i, j], summed per channel in sample order. */

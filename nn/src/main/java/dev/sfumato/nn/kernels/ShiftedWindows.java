@@ -169,31 +169,23 @@ final class ShiftedWindows {
         int hw = hOut * wOut;
         for (int sl = 0; sl * nr < rows; sl++) {
             int base = (sl * k + k0) * nr;
-            if ((sl + 1) * nr <= rows) {
-                // A full sliver, pixel by pixel: 16 channels read hw apart, one contiguous 64-byte write; zeros
-                // only in the extra columns. (Channel by channel, every write went to a different cache line.)
-                int src0 = off + sl * nr * hw;
-                for (int i = 0; i < hOut; i++) {
-                    int dst = base + i * wq * nr;
-                    for (int j = 0; j < wOut; j++, dst += nr) {
-                        int src = src0 + i * wOut + j;
-                        for (int oo = 0; oo < nr; oo++) {
-                            out[dst + oo] = dy[src + oo * hw];
-                        }
+            int channels = Math.min(nr, rows - sl * nr);
+            // Pixel by pixel: the sliver's channels read hw apart, one contiguous 64-byte write, zeros past the
+            // last channel and in the extra columns. (Channel by channel, every write went to a different cache
+            // line.)
+            int src0 = off + sl * nr * hw;
+            for (int i = 0; i < hOut; i++) {
+                int dst = base + i * wq * nr;
+                for (int j = 0; j < wOut; j++, dst += nr) {
+                    int src = src0 + i * wOut + j;
+                    for (int oo = 0; oo < channels; oo++) {
+                        out[dst + oo] = dy[src + oo * hw];
                     }
-                    java.util.Arrays.fill(out, dst, base + (i + 1) * wq * nr, 0f);
-                }
-                continue;
-            }
-            java.util.Arrays.fill(out, base, base + wide * nr, 0f);
-            for (int o = sl * nr; o < Math.min(rows, (sl + 1) * nr); o++) {
-                for (int i = 0; i < hOut; i++) {
-                    int src = off + (o * hOut + i) * wOut;
-                    int dst = base + i * wq * nr + (o - sl * nr);
-                    for (int j = 0; j < wOut; j++, dst += nr) {
-                        out[dst] = dy[src + j];
+                    for (int oo = channels; oo < nr; oo++) {
+                        out[dst + oo] = 0f;
                     }
                 }
+                java.util.Arrays.fill(out, dst, base + (i + 1) * wq * nr, 0f);
             }
         }
     }
