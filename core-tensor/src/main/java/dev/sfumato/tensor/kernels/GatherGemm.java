@@ -25,7 +25,9 @@ import jdk.incubator.vector.FloatVector;
  *
  * <p>Trick: the micro-kernel of {@link Gemm} (a 4×16 tile of C in eight vector registers, eight FMAs per
  * step of p), fed straight from the operands: per step it loads two vectors of B from row p and broadcasts
- * one float from each of four A runs. K is cut into blocks no longer than {@link Gemm#KC}, fixed by K
+ * one float from each of four A runs. B is read in place when it is already one dense 16-column sliver
+ * ({@code ldb == 16}, the layout a convolution gives it); any other B is first copied, one K block and 16
+ * columns at a time, into such a sliver. K is cut into blocks no longer than {@link Gemm#KC}, fixed by K
  * alone. The result is the same on any number of threads because the kernel is single-threaded: callers
  * parallelise over independent products (a convolution's samples). B used to be addressed through a row
  * table as well; the convolution never needed it, and the table load in every step of p cost 20-30% of the
@@ -40,6 +42,8 @@ public final class GatherGemm {
     private GatherGemm() {}
 
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MR * NR]);
+    /** Dense copy of a block of B for callers whose B is not already one 16-column sliver. */
+    private static final ThreadLocal<float[]> SLIVER = ThreadLocal.withInitial(() -> new float[0]);
 
     /** Columns a tile reads from each row of B: N rounded up to the tile width. */
     public static int paddedColumns(int n) {
@@ -95,19 +99,31 @@ public final class GatherGemm {
         float[] tile = TILE.get();
         int kBlocks = Gemm.ceilDiv(k, Gemm.KC);
         int kc = Gemm.ceilDiv(k, kBlocks);
+        // B already in the kernel's layout (one 16-column sliver, rows NR apart, as a convolution passes dY^T) is
+        // read in place; any other B is copied block by block into a dense sliver first.
+        boolean dense = ldb == NR;
+        float[] sliver = dense ? null : SLIVER.get();
         for (int pc = 0; pc < k; pc += kc) {
             int kcb = Math.min(kc, k - pc);
             // beta applies once, on the first K block; later blocks accumulate into C.
             float betaNow = pc == 0 ? beta : 1f;
             for (int jr = 0; jr < n; jr += NR) {
                 int nr = Math.min(NR, n - jr);
+                float[] bs = b;
+                int bsOff = bOff + jr + pc * NR;
+                if (!dense) {
+                    sliver = packSliver(b, bOff + pc * ldb + jr, ldb, kcb, nr, sliver);
+                    SLIVER.set(sliver);
+                    bs = sliver;
+                    bsOff = 0;
+                }
                 for (int ir = 0; ir < m; ir += MR) {
                     int mr = Math.min(MR, m - ir);
                     int r0 = aRow[ir];
                     int r1 = aRow[ir + Math.min(1, mr - 1)];
                     int r2 = aRow[ir + Math.min(2, mr - 1)];
                     int r3 = aRow[ir + Math.min(3, mr - 1)];
-                    tile(pc, kcb, len, aStride, a, r0, r1, r2, r3, b, bOff + jr, ldb, tile);
+                    tile(pc, kcb, len, aStride, a, r0, r1, r2, r3, bs, bsOff, tile);
                     Gemm.updateC(tile, mr, nr, 1f, betaNow, c, cOff + ir * ldc + jr, ldc);
                 }
             }
@@ -115,48 +131,69 @@ public final class GatherGemm {
     }
 
     /**
-     * T = the 4×16 tile of the K block [pc, pc + kcb) for the four A rows r_0..r_3: the block is walked as runs
-     * that stay inside one segment, and the accumulators carry across them.
+     * Copies B[0:kcb, 0:nr] (row stride ldb, from {@code off}) into a dense kcb×16 sliver, rows 16 floats apart,
+     * columns past nr zero; grows the buffer when it is too short and returns it.
+     */
+    private static float[] packSliver(float[] b, int off, int ldb, int kcb, int nr, float[] sliver) {
+        float[] out = sliver.length >= kcb * NR ? sliver : new float[kcb * NR];
+        for (int p = 0; p < kcb; p++) {
+            System.arraycopy(b, off + p * ldb, out, p * NR, nr);
+            java.util.Arrays.fill(out, p * NR + nr, (p + 1) * NR, 0f);
+        }
+        return out;
+    }
+
+    /**
+     * T = the 4×16 tile of the K block [pc, pc + kcb) for the four A rows r_0..r_3, B being the block's dense
+     * sliver (row p of the block at {@code b[bi + p·16]}): the block is walked as runs that stay inside one
+     * segment, and the tile carries the sums from one run to the next.
      */
     private static void tile(int pc, int kcb, int len, int aStride, float[] a, int r0, int r1, int r2, int r3,
-                             float[] b, int bi, int ldb, float[] t) {
-        FloatVector c00 = FloatVector.zero(F);
-        FloatVector c01 = FloatVector.zero(F);
-        FloatVector c10 = FloatVector.zero(F);
-        FloatVector c11 = FloatVector.zero(F);
-        FloatVector c20 = FloatVector.zero(F);
-        FloatVector c21 = FloatVector.zero(F);
-        FloatVector c30 = FloatVector.zero(F);
-        FloatVector c31 = FloatVector.zero(F);
+                             float[] b, int bi, float[] t) {
         int seg = pc / len;
         int off = pc % len;
         for (int done = 0; done < kcb; seg++, off = 0) {
             int run = Math.min(len - off, kcb - done);
             int sa = seg * aStride + off;
-            int a0i = r0 + sa;
-            int a1i = r1 + sa;
-            int a2i = r2 + sa;
-            int a3i = r3 + sa;
-            int bRun = bi + (pc + done) * ldb;
-            // The micro-kernel of Gemm: two vectors of B, four broadcasts of A, eight FMAs per step of p.
-            for (int p = 0; p < run; p++) {
-                int bp = bRun + p * ldb;
-                FloatVector b0 = FloatVector.fromArray(F, b, bp);
-                FloatVector b1 = FloatVector.fromArray(F, b, bp + LANES);
-                FloatVector a0 = FloatVector.broadcast(F, a[a0i + p]);
-                c00 = a0.fma(b0, c00);
-                c01 = a0.fma(b1, c01);
-                FloatVector a1 = FloatVector.broadcast(F, a[a1i + p]);
-                c10 = a1.fma(b0, c10);
-                c11 = a1.fma(b1, c11);
-                FloatVector a2 = FloatVector.broadcast(F, a[a2i + p]);
-                c20 = a2.fma(b0, c20);
-                c21 = a2.fma(b1, c21);
-                FloatVector a3 = FloatVector.broadcast(F, a[a3i + p]);
-                c30 = a3.fma(b0, c30);
-                c31 = a3.fma(b1, c31);
-            }
+            runKernel(run, a, r0 + sa, r1 + sa, r2 + sa, r3 + sa, b, bi + done * NR, t, done == 0);
             done += run;
+        }
+    }
+
+    /**
+     * T (+)= Σ_{p < run} a[a_i + p]·b[bi + p·16 + j] for the four rows i and 16 columns j: T starts from zero
+     * when {@code first}, else from its stored sums, which continue in the same order, so splitting K into
+     * runs changes no bits. The micro-kernel of {@link Gemm}: two vectors of B, four broadcasts of A and eight
+     * FMAs per step of p, the accumulators in eight registers. It is a method of its own, with the B stride a
+     * constant, because inlined into the walk over segments its loop kept a range check per load and reloaded
+     * its indices from the stack (26-32% slower on the 28×28 and 14×14 weight-gradient shapes).
+     */
+    private static void runKernel(int run, float[] a, int a0i, int a1i, int a2i, int a3i, float[] b, int bi,
+                                  float[] t, boolean first) {
+        FloatVector c00 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, t, 0);
+        FloatVector c01 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, t, LANES);
+        FloatVector c10 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, t, NR);
+        FloatVector c11 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, t, NR + LANES);
+        FloatVector c20 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, t, 2 * NR);
+        FloatVector c21 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, t, 2 * NR + LANES);
+        FloatVector c30 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, t, 3 * NR);
+        FloatVector c31 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, t, 3 * NR + LANES);
+        for (int p = 0; p < run; p++) {
+            int bp = bi + p * NR;
+            FloatVector b0 = FloatVector.fromArray(F, b, bp);
+            FloatVector b1 = FloatVector.fromArray(F, b, bp + LANES);
+            FloatVector a0 = FloatVector.broadcast(F, a[a0i + p]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(F, a[a1i + p]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(F, a[a2i + p]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(F, a[a3i + p]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
         }
         c00.intoArray(t, 0);
         c01.intoArray(t, LANES);

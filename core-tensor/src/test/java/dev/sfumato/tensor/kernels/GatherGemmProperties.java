@@ -17,7 +17,8 @@ import net.jqwik.api.Provide;
  * {@link GatherGemm#sgemm} against {@link GatherGemmReference#sgemm}: random sizes around the tile and the
  * K block, an overlapping row table in any order (as a convolution's shifted windows are), B with an offset,
  * padded rows and no float to spare after its last row, beta 0 and 1; and the segmented form, whose K runs
- * over segments with their own A runs, against its reference twin.
+ * over segments with their own A runs, against its reference twin, with B either a dense 16-column sliver
+ * (read in place) or any other row stride (copied into one).
  */
 class GatherGemmProperties {
 
@@ -94,7 +95,9 @@ class GatherGemmProperties {
         }
         float[] a = random(r, maxRow + (segments - 1) * aStride + len);
         int k = segments * len;
-        int ldb = n + r.nextInt(3);
+        // Half the time B is one dense 16-column sliver (ldb = 16, as a convolution passes it, read in place);
+        // otherwise the kernel copies it into one block by block.
+        int ldb = n <= 16 && r.nextBoolean() ? 16 : n + r.nextInt(3);
         float[] b = random(r, Math.max(0, k - 1) * ldb + GatherGemm.paddedColumns(n));
         int ldc = n + r.nextInt(3);
         float[] c0 = random(r, m * ldc + 1);
