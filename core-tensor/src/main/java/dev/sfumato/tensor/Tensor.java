@@ -177,6 +177,30 @@ public final class Tensor {
         return t;
     }
 
+    /**
+     * The mask of inverted dropout: {@code 1/(1 − p)} where the uniform draw of {@link #rand(Generator, int...)}
+     * with the same generator state is at least {@code p}, else 0; so it equals
+     * {@code rand(g, shape).ge(p).mul(1/(1 − p))} bit for bit, in one pass and one array instead of three.
+     *
+     * @throws IllegalArgumentException unless 0 <= p < 1
+     */
+    public static Tensor dropoutMask(Generator g, double p, int... shape) {
+        if (!(p >= 0 && p < 1)) {
+            throw new IllegalArgumentException("dropoutMask: probability has to be in [0, 1), but got " + p);
+        }
+        Tensor t = allocate(Shape.checked("dropoutMask", shape));
+        long key = g.nextStreamKey();
+        float threshold = (float) p;
+        float scale = (float) (1 / (1 - p));
+        float[] d = t.storage.data;
+        fillParallel(d.length, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                d[i] = Generator.uniform(key, i) >= threshold ? scale : 0f;
+            }
+        });
+        return t;
+    }
+
     /** Standard normal values from the global generator, like {@code torch.randn}. */
     public static Tensor randn(int... shape) {
         return randn(Generator.global(), shape);

@@ -419,6 +419,35 @@ class ViewsTest {
         }
     }
 
+    /** The fused dropout mask is rand, ge and a scale in one pass: the same floats, on 1 and 2 threads. */
+    @Test
+    void dropoutMaskIsRandGeScaledBitForBit() {
+        int threads = Parallel.threads();
+        try {
+            for (double p : new double[] {0.0, 0.1, 0.5, 0.3333333333}) {
+                for (int t = 1; t <= 2; t++) {
+                    Parallel.setThreads(t);
+                    Tensor composite = Tensor.rand(new Generator(17), 3, 70_001).ge((float) p)
+                            .mul((float) (1 / (1 - p)));
+                    Tensor fused = Tensor.dropoutMask(new Generator(17), p, 3, 70_001);
+                    assertArrayEquals(composite.shape(), fused.shape());
+                    assertArrayEquals(composite.toArray(), fused.toArray(), "p=" + p + ", threads=" + t);
+                }
+            }
+            // The generator moves on as rand would: the next draws agree too.
+            Generator g = new Generator(5);
+            Generator h = new Generator(5);
+            Tensor.dropoutMask(g, 0.2, 10);
+            Tensor.rand(h, 10);
+            assertArrayEquals(Tensor.rand(h, 10).toArray(), Tensor.rand(g, 10).toArray());
+        } finally {
+            Parallel.setThreads(threads);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Tensor.dropoutMask(new Generator(1), 1.0, 4));
+        assertEquals("dropoutMask: probability has to be in [0, 1), but got 1.0", e.getMessage());
+    }
+
     @Test
     void randnHasMeanZeroAndStdOne() {
         float[] v = Tensor.randn(new Generator(1234), 1_000_000).toArray();

@@ -33,8 +33,7 @@ public final class Dropout {
         if (p == 1) {
             return x.mul(0f);
         }
-        Tensor mask = Tensor.rand(g, x.shape()).ge((float) p);      // 1 with probability 1 − p
-        mask.mulInPlace((float) (1 / (1 - p)));                     // 0 or 1/(1 − p), like x; no temporary
+        Tensor mask = Tensor.dropoutMask(g, p, x.shape());           // 1/(1 − p) with probability 1 − p, else 0
         return x.mul(new Variable(mask));
     }
 }
