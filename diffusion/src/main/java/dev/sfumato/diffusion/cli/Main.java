@@ -24,6 +24,26 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        try {
+            System.exit(new CommandLine(new Main()).execute(args));
+        } catch (OutOfMemoryError e) {
+            System.err.println(outOfHeapMessage(Runtime.getRuntime().maxMemory(), System.getProperty("sfumato.heap.source")));
+            System.exit(1);
+        }
+    }
+
+    /**
+     * What to do when the Java heap ran out: its size, who chose it, and how to raise it. Checkpoints are written
+     * atomically, so a run stopped here resumes from its last one.
+     */
+    static String outOfHeapMessage(long maxHeapBytes, String source) {
+        long mb = maxHeapBytes >> 20;
+        String chosen = "launcher".equals(source)
+                ? " (chosen by ./sfumato from --batch and --base-channels for the default network)"
+                : "";
+        return "sfumato: out of Java heap: the maximum is " + mb + " MB" + chosen + ".\n"
+                + "  Give it more, e.g. SFUMATO_JAVA_OPTS=-Xmx" + Math.max(2, 2 * ((mb + 1023) / 1024)) + "g ./sfumato ...,"
+                + " or lower --batch;\n"
+                + "  a training run continues from its last checkpoint with --resume latest.";
     }
 }
