@@ -211,9 +211,16 @@ public final class Normalization {
                     float[] g = dy;                                            // the gradient of the group norm's y
                     int go = dyo;
                     if (silu) {
-                        siluGradient(ng, dy, dyo, xs, xo, yGroup, dyGroup);
+                        int groupStart = ng * m;
+                        for (int ci = c0; ci < c0 + cg; ci++) {
+                            double gm = affine ? gamma[ci] * rstd[ng] : rstd[ng];
+                            double bt = affine ? beta[ci] : 0;
+                            ElementwiseKernels.shiftScaleInDouble(xs, xo + groupStart + (ci - c0) * s, yGroup,
+                                    (ci - c0) * s, s, mean[ng], gm, bt);
+                        }
+                        ElementwiseKernels.siluBackward(dy, dyo + groupStart, yGroup, 0, dyGroup, 0, m);
                         g = dyGroup;
-                        go = -ng * m;                                         // so that g[go + off] is this group's
+                        go = -groupStart;                                     // so that g[go + off] is this group's
                     }
                     for (int ci = c0; ci < c0 + cg; ci++) {
                         int nc = nIdx * c + ci;
@@ -268,25 +275,6 @@ public final class Normalization {
                 grads[2] = needsInputGrad(2) ? Tensor.wrap(dBeta, c) : null;
             }
             return grads;
-        }
-        /**
-         * With SiLU: group ng's y recomputed from x and the statistics into {@code yGroup} (as forward wrote it), and
-         * the group norm's gradient dz·silu'(y) into {@code gradGroup}. A method of its own so that the JIT compiles
-         * it apart from the loop that calls it: inlined there with the sums and dx, the loop outgrew C2's inlining
-         * budget and ran its vector code through the Vector API's slow, allocating fallback.
-         */
-        private void siluGradient(int ng, float[] dz, int dzo, float[] xs, int xo, float[] yGroup, float[] gradGroup) {
-            int s = spatial;
-            int cg = c / groups;
-            int c0 = (ng % groups) * cg;
-            int groupStart = ng * cg * s;
-            for (int ci = c0; ci < c0 + cg; ci++) {
-                double gm = affine ? gamma[ci] * rstd[ng] : rstd[ng];
-                double bt = affine ? beta[ci] : 0;
-                ElementwiseKernels.shiftScaleInDouble(xs, xo + groupStart + (ci - c0) * s, yGroup, (ci - c0) * s, s,
-                        mean[ng], gm, bt);
-            }
-            ElementwiseKernels.siluBackward(dz, dzo + groupStart, yGroup, 0, gradGroup, 0, cg * s);
         }
     }
 
