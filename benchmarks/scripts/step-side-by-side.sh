@@ -69,14 +69,25 @@ echo "load average (1 min) before the runs: $load" >&2
 if awk -v l="$load" 'BEGIN { exit !(l > 0.5) }'; then
     echo "warning: the machine is busy; ratios measured now, the 2-thread ones especially, are not meaningful" >&2
 fi
+# The launcher's heap for `sfumato train` of this network at this batch (its heap_for_train); sampling, like
+# `sfumato sample`, gets the JVM's default cap.
+eval "$(sed -n '/^heap_for_train()/,/^}/p' "$root/sfumato")"
+train_heap="-Xmx$(heap_for_train --batch "$BATCH")m"
+gc="-XX:+UseG1GC -XX:G1HeapRegionSize=32m"
+case "${SFUMATO_JAVA_OPTS:-}" in
+  *-XX:+Use*GC*) gc=""; train_heap="" ;;  # as in the launcher: the user's collector and heap win
+esac
 for t in $THREADS; do
     for mode in $MODES; do
+        heap=""
+        if [ "$mode" = train ]; then heap=$train_heap; fi
         for r in $(seq "$ROUNDS"); do
             echo "threads=$t $mode round $r/$ROUNDS: Sfumato ..." >&2
-            # The launcher's flags (sfumato script), so a step runs as in 'sfumato train'.
+            # The launcher's flags (sfumato script), so a step runs as in 'sfumato train' or 'sfumato sample'.
             # shellcheck disable=SC2086
             run Sfumato "$java" --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss8m \
-                -XX:G1HeapRegionSize=32m ${SFUMATO_JAVA_OPTS:-} -cp "$jar" dev.sfumato.benchmarks.diffusion.StepRunner \
+                $gc $heap ${SFUMATO_JAVA_OPTS:-} -cp "$jar" \
+                dev.sfumato.benchmarks.diffusion.StepRunner \
                 --mode "$mode" --batch "$BATCH" --threads "$t" --warmup "$WARMUP" --steps "$STEPS"
             echo "threads=$t $mode round $r/$ROUNDS: PyTorch ..." >&2
             run PyTorch env OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS="$t" "$PYTHON" \
