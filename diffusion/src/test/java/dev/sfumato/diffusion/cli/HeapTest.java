@@ -23,10 +23,11 @@ class HeapTest {
     void defaultNetworkGetsAHeapScaledByBatchAndBaseChannels() throws Exception {
         assertEquals("896", heapForTrain());
         assertEquals("896", heapForTrain("--steps", "10", "--data", "auto", "--lr=1e-4"));
-        assertEquals("576", heapForTrain("--batch", "32"));
+        assertEquals("640", heapForTrain("--batch", "32"));  // the floor: the data set
         assertEquals("1536", heapForTrain("--batch=128"));
         assertEquals("1536", heapForTrain("--base-channels", "64"));
-        assertEquals("416", heapForTrain("--batch", "16", "--classes", "--flip"));
+        assertEquals("640", heapForTrain("--batch", "16", "--classes", "--flip"));
+        assertEquals("656", heapForTrain("--batch", "20", "--base-channels=64"));
     }
 
     @Test
