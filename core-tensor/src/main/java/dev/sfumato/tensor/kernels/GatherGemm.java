@@ -103,6 +103,10 @@ public final class GatherGemm {
         // read in place; any other B is copied block by block into a dense sliver first.
         boolean dense = ldb == NR;
         float[] sliver = dense ? null : SLIVER.get();
+        if (!dense && sliver.length < kc * NR) {
+            sliver = new float[kc * NR];
+            SLIVER.set(sliver);
+        }
         for (int pc = 0; pc < k; pc += kc) {
             int kcb = Math.min(kc, k - pc);
             // beta applies once, on the first K block; later blocks accumulate into C.
@@ -112,12 +116,8 @@ public final class GatherGemm {
                 float[] bs = b;
                 int bsOff = bOff + pc * NR;  // dense: n <= ldb = 16, so jr is 0
                 if (!dense) {
-                    float[] packed = packSliver(b, bOff + pc * ldb + jr, ldb, kcb, nr, sliver);
-                    if (packed != sliver) {
-                        SLIVER.set(packed);
-                        sliver = packed;
-                    }
-                    bs = packed;
+                    packSliver(b, bOff + pc * ldb + jr, ldb, kcb, nr, sliver);
+                    bs = sliver;
                     bsOff = 0;
                 }
                 for (int ir = 0; ir < m; ir += MR) {
@@ -134,16 +134,14 @@ public final class GatherGemm {
     }
 
     /**
-     * Copies B[0:kcb, 0:nr] (row stride ldb, from {@code off}) into a dense kcb×16 sliver, rows 16 floats apart,
-     * columns past nr zero; grows the buffer when it is too short and returns it.
+     * Copies B[0:kcb, 0:nr] (row stride ldb, from {@code off}) into the dense kcb×16 sliver {@code out}, rows 16
+     * floats apart, columns past nr zero.
      */
-    private static float[] packSliver(float[] b, int off, int ldb, int kcb, int nr, float[] sliver) {
-        float[] out = sliver.length >= kcb * NR ? sliver : new float[kcb * NR];
+    private static void packSliver(float[] b, int off, int ldb, int kcb, int nr, float[] out) {
         for (int p = 0; p < kcb; p++) {
             System.arraycopy(b, off + p * ldb, out, p * NR, nr);
             java.util.Arrays.fill(out, p * NR + nr, (p + 1) * NR, 0f);
         }
-        return out;
     }
 
     /**

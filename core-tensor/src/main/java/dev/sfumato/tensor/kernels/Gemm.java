@@ -134,6 +134,16 @@ public final class Gemm {
         void pack(int pc, int kc, int jc, int nc, float[] pb);
     }
 
+    /**
+     * The panels of a stored row-major B (K×N, row stride {@code ldb}, from {@code b[bOff]}), for the forms that
+     * take a {@link PanelB}: the packing the stored form does for B, so a caller with A packed once
+     * ({@link #packA}) and an ordinary B gets the same bits as {@link #sgemm(boolean, boolean, int, int, int,
+     * float, float[], int, int, float[], int, int, float, float[], int, int) sgemm}.
+     */
+    public static PanelB rowsOf(float[] b, int bOff, int ldb) {
+        return (pc, kc, jc, nc, pb) -> packBRows(b, bOff, ldb, pc, kc, jc, nc, pb);
+    }
+
     /** Columns of the register tile, the sliver width a {@link PanelB} writes. */
     public static int panelWidth() {
         return NR;

@@ -173,12 +173,7 @@ class GemmProperties {
         float[] prepacked = new float[m * n];
         float[] expected = new float[m * n];
         Gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, stored, 0, n);
-        int nr = Gemm.panelWidth();
-        Gemm.sgemm(Gemm.packA(false, m, k, a, 0, k), n, 1f, (pc, kc, jc, nc, pb) -> {
-            for (int p = 0; p < kc; p++) {
-                Gemm.packPanelRow(b, (pc + p) * n + jc, p, kc, nc, pb);
-            }
-        }, 0f, prepacked, 0, n);
+        Gemm.sgemm(Gemm.packA(false, m, k, a, 0, k), n, 1f, Gemm.rowsOf(b, 0, n), 0f, prepacked, 0, n);
         GemmReference.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, expected, 0, n);
         for (int i = 0; i < m * n; i++) {
             if (Float.floatToRawIntBits(stored[i]) != Float.floatToRawIntBits(prepacked[i])) {

@@ -92,8 +92,8 @@ public final class Conv2dKernels {
                 for (int n = n0; n < n1; n++) {
                     for (int grp = 0; grp < g.groups(); grp++) {
                         // Y_g [C_out/G, HW] = W_g [C_out/G, C_in/G] · X_g [C_in/G, HW]
-                        Gemm.sgemm(weights[grp], hw, 1f, matrixRows(xd, xo + n * inSample + grp * g.cInG() * hw, hw),
-                                0f, yd, (n * g.cOut() + grp * cOutG) * hw, hw);
+                        Gemm.PanelB xg = Gemm.rowsOf(xd, xo + n * inSample + grp * g.cInG() * hw, hw);
+                        Gemm.sgemm(weights[grp], hw, 1f, xg, 0f, yd, (n * g.cOut() + grp * cOutG) * hw, hw);
                     }
                     if (b != null) {
                         for (int o = 0; o < g.cOut(); o++) {
@@ -169,26 +169,17 @@ public final class Conv2dKernels {
                     int dyOff = dyo + (n * g.cOut() + grp * cOutG) * hw;
                     if (pointwise) {
                         // dX_g [C_in/G, HW] = W_gᵀ [C_in/G, C_out/G] · dY_g [C_out/G, HW], written in place.
-                        Gemm.sgemm(weightsT[grp], hw, 1f, matrixRows(dyd, dyOff, hw), 0f,
+                        Gemm.sgemm(weightsT[grp], hw, 1f, Gemm.rowsOf(dyd, dyOff, hw), 0f,
                                 dxd, n * inSample + grp * g.cInG() * hw, hw);
                     } else {
                         // dcol [rows, HW] = W_gᵀ [rows, C_out/G] · dY_g [C_out/G, HW]
-                        Gemm.sgemm(weightsT[grp], hw, 1f, matrixRows(dyd, dyOff, hw), 0f, col, 0, hw);
+                        Gemm.sgemm(weightsT[grp], hw, 1f, Gemm.rowsOf(dyd, dyOff, hw), 0f, col, 0, hw);
                         Im2Col.col2im(g, col, dxd, n * inSample, grp * g.cInG());
                     }
                 }
             }
         });
         return dx;
-    }
-
-    /** Panels of a row-major matrix B (K×N, row stride ldb) at {@code b[bOff]}, for the packed-A products. */
-    private static Gemm.PanelB matrixRows(float[] b, int bOff, int ldb) {
-        return (pc, kc, jc, nc, pb) -> {
-            for (int p = 0; p < kc; p++) {
-                Gemm.packPanelRow(b, bOff + (pc + p) * ldb + jc, p, kc, nc, pb);
-            }
-        };
     }
 
     /**
