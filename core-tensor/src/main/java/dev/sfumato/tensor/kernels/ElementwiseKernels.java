@@ -1,5 +1,10 @@
 package dev.sfumato.tensor.kernels;
 
+import static dev.sfumato.tensor.kernels.Kernels.D4;
+import static dev.sfumato.tensor.kernels.Kernels.F4;
+import static jdk.incubator.vector.VectorOperators.D2F;
+import static jdk.incubator.vector.VectorOperators.F2D;
+
 import dev.sfumato.tensor.BinaryOp;
 import dev.sfumato.tensor.UnaryOp;
 import jdk.incubator.vector.DoubleVector;
@@ -696,7 +701,10 @@ public final class ElementwiseKernels {
         }
         int i = 0;
         for (int bound = n - n % 4; i < bound; i += 4) {
-            Kernels.narrow(Kernels.widen(x, xOff + i).sub(mu).mul(scale).add(shift)).intoArray(y, yOff + i);
+            // Widened in place, not through a helper (see Kernels.F4): exact.
+            DoubleVector xd = (DoubleVector) FloatVector.fromArray(F4, x, xOff + i).convertShape(F2D, D4, 0);
+            DoubleVector yd = xd.sub(mu).mul(scale).add(shift);
+            ((FloatVector) yd.convertShape(D2F, F4, 0)).intoArray(y, yOff + i); // one rounding
         }
         ElementwiseReference.shiftScaleInDouble(x, xOff + i, y, yOff + i, n - i, mu, scale, shift);
     }
@@ -714,8 +722,12 @@ public final class ElementwiseKernels {
         }
         int i = 0;
         for (int bound = n - n % 4; i < bound; i += 4) {
-            DoubleVector xHat = Kernels.widen(x, xOff + i).sub(mu).mul(r);
-            Kernels.narrow(Kernels.widen(dy, dyOff + i).mul(gm).sub(a).sub(xHat.mul(b)).mul(r)).intoArray(dx, dxOff + i);
+            // Widened in place, not through a helper (see Kernels.F4): exact.
+            DoubleVector xd = (DoubleVector) FloatVector.fromArray(F4, x, xOff + i).convertShape(F2D, D4, 0);
+            DoubleVector dyd = (DoubleVector) FloatVector.fromArray(F4, dy, dyOff + i).convertShape(F2D, D4, 0);
+            DoubleVector xHat = xd.sub(mu).mul(r);
+            DoubleVector dxd = dyd.mul(gm).sub(a).sub(xHat.mul(b)).mul(r);
+            ((FloatVector) dxd.convertShape(D2F, F4, 0)).intoArray(dx, dxOff + i); // one rounding
         }
         ElementwiseReference.groupNormInputGradient(dy, dyOff + i, x, xOff + i, dx, dxOff + i, n - i, mu, r, gm, a, b);
     }

@@ -1,5 +1,9 @@
 package dev.sfumato.tensor.kernels;
 
+import static dev.sfumato.tensor.kernels.Kernels.D4;
+import static dev.sfumato.tensor.kernels.Kernels.F4;
+import static jdk.incubator.vector.VectorOperators.F2D;
+
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -92,8 +96,10 @@ public final class ReductionKernels {
         DoubleVector a1 = a0;
         int body = n - n % ReductionReference.DOUBLE_PARTIALS;
         for (int i = 0; i < body; i += 8) {
-            a0 = a0.add(Kernels.widen(x, off + i));
-            a1 = a1.add(Kernels.widen(x, off + i + 4));
+            // Four floats widened to four doubles (vcvtps2pd, exact), in place rather than through a helper
+            // that returns a vector (see Kernels.F4).
+            a0 = a0.add(FloatVector.fromArray(F4, x, off + i).convertShape(F2D, D4, 0));
+            a1 = a1.add(FloatVector.fromArray(F4, x, off + i + 4).convertShape(F2D, D4, 0));
         }
         double tail = 0;
         for (int i = body; i < n; i++) {
@@ -111,8 +117,8 @@ public final class ReductionKernels {
         DoubleVector a1 = a0;
         int body = n - n % ReductionReference.DOUBLE_PARTIALS;
         for (int i = 0; i < body; i += 8) {
-            DoubleVector d0 = Kernels.widen(x, off + i).sub(mean);
-            DoubleVector d1 = Kernels.widen(x, off + i + 4).sub(mean);
+            DoubleVector d0 = ((DoubleVector) FloatVector.fromArray(F4, x, off + i).convertShape(F2D, D4, 0)).sub(mean);
+            DoubleVector d1 = ((DoubleVector) FloatVector.fromArray(F4, x, off + i + 4).convertShape(F2D, D4, 0)).sub(mean);
             a0 = d0.fma(d0, a0);
             a1 = d1.fma(d1, a1);
         }
@@ -133,8 +139,12 @@ public final class ReductionKernels {
         DoubleVector a1 = a0;
         int body = n - n % ReductionReference.DOUBLE_PARTIALS;
         for (int i = 0; i < body; i += 8) {
-            a0 = Kernels.widen(x, xOff + i).fma(Kernels.widen(y, yOff + i), a0);
-            a1 = Kernels.widen(x, xOff + i + 4).fma(Kernels.widen(y, yOff + i + 4), a1);
+            DoubleVector x0 = (DoubleVector) FloatVector.fromArray(F4, x, xOff + i).convertShape(F2D, D4, 0);
+            DoubleVector y0 = (DoubleVector) FloatVector.fromArray(F4, y, yOff + i).convertShape(F2D, D4, 0);
+            DoubleVector x1 = (DoubleVector) FloatVector.fromArray(F4, x, xOff + i + 4).convertShape(F2D, D4, 0);
+            DoubleVector y1 = (DoubleVector) FloatVector.fromArray(F4, y, yOff + i + 4).convertShape(F2D, D4, 0);
+            a0 = x0.fma(y0, a0);
+            a1 = x1.fma(y1, a1);
         }
         double tail = 0;
         for (int i = body; i < n; i++) {
