@@ -43,7 +43,7 @@ public final class GatherGemm {
 
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MR * NR]);
     /** Dense copy of a block of B for callers whose B is not already one 16-column sliver. */
-    private static final ThreadLocal<float[]> SLIVER = ThreadLocal.withInitial(() -> new float[0]);
+    private static final Scratch SLIVER = new Scratch();
 
     /** Columns a tile reads from each row of B: N rounded up to the tile width. */
     public static int paddedColumns(int n) {
@@ -102,11 +102,7 @@ public final class GatherGemm {
         // B already in the kernel's layout (one 16-column sliver, rows NR apart, as a convolution passes dY^T) is
         // read in place; any other B is copied block by block into a dense sliver first.
         boolean dense = ldb == NR;
-        float[] sliver = dense ? null : SLIVER.get();
-        if (!dense && sliver.length < kc * NR) {
-            sliver = new float[kc * NR];
-            SLIVER.set(sliver);
-        }
+        float[] sliver = dense ? null : SLIVER.floats(kc * NR);
         for (int pc = 0; pc < k; pc += kc) {
             int kcb = Math.min(kc, k - pc);
             // beta applies once, on the first K block; later blocks accumulate into C.

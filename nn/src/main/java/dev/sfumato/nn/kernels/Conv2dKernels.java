@@ -8,6 +8,7 @@ import dev.sfumato.tensor.kernels.GatherGemm;
 import dev.sfumato.tensor.kernels.Gemm;
 import dev.sfumato.tensor.kernels.Kernels;
 import dev.sfumato.tensor.kernels.ReductionKernels;
+import dev.sfumato.tensor.kernels.Scratch;
 
 /**
  * Fast 2-D convolution, forward and backward, as GEMMs over the im2col matrix ({@link Gemm}); NCHW in and out.
@@ -42,15 +43,15 @@ public final class Conv2dKernels {
     /** Elements of the weight gradient per task when the per-task partials are added up. */
     static final int SUM_GRAIN = 1 << 14;
 
-    private static final ThreadLocal<float[]> COLUMNS = ThreadLocal.withInitial(() -> new float[0]);
+    private static final Scratch COLUMNS = new Scratch();
     /** A weight-gradient block's padded images and transposed output gradient, per thread, reused. */
-    private static final ThreadLocal<float[]> BLOCK_PADDED = ThreadLocal.withInitial(() -> new float[0]);
-    private static final ThreadLocal<float[]> BLOCK_GRADIENT = ThreadLocal.withInitial(() -> new float[0]);
+    private static final Scratch BLOCK_PADDED = new Scratch();
+    private static final Scratch BLOCK_GRADIENT = new Scratch();
 
     private Conv2dKernels() {}
 
     private static float[] columns(int size) {
-        return ShiftedWindows.grow(COLUMNS, size);
+        return COLUMNS.floats(size);
     }
 
     /**
@@ -293,8 +294,8 @@ public final class Conv2dKernels {
                     int first = block * perBlock;
                     int samples = Math.min(perBlock, g.n() - first);
                     int k = samples * sw.wide;
-                    float[] xp = ShiftedWindows.grow(BLOCK_PADDED, samples * stride);
-                    float[] dyt = ShiftedWindows.grow(BLOCK_GRADIENT, slivers * k * nr);
+                    float[] xp = BLOCK_PADDED.floats(samples * stride);
+                    float[] dyt = BLOCK_GRADIENT.floats(slivers * k * nr);
                     for (int s = 0; s < samples; s++) {
                         sw.padInto(xd, xo + (first + s) * inSample, c0, xp, s * stride);
                         java.util.Arrays.fill(xp, s * stride + sw.paddedSize(), (s + 1) * stride, 0f);

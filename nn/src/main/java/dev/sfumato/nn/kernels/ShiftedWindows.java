@@ -3,6 +3,7 @@ package dev.sfumato.nn.kernels;
 import dev.sfumato.tensor.kernels.GatherGemm;
 import dev.sfumato.tensor.kernels.Gemm;
 import dev.sfumato.tensor.kernels.Kernels;
+import dev.sfumato.tensor.kernels.Scratch;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -30,8 +31,8 @@ import jdk.incubator.vector.FloatVector;
  */
 final class ShiftedWindows {
 
-    private static final ThreadLocal<float[]> PADDED = ThreadLocal.withInitial(() -> new float[0]);
-    private static final ThreadLocal<float[]> WIDE = ThreadLocal.withInitial(() -> new float[0]);
+    private static final Scratch PADDED = new Scratch();
+    private static final Scratch WIDE = new Scratch();
 
     final ConvGeometry g;
     /** Height and width of one phase of the padded input (the padded height and width when the stride is 1). */
@@ -54,16 +55,6 @@ final class ShiftedWindows {
         }
     }
 
-    /** The per-thread buffer in {@code local}, grown to at least {@code size} floats (contents unspecified). */
-    static float[] grow(ThreadLocal<float[]> local, int size) {
-        float[] buf = local.get();
-        if (buf.length < size) {
-            buf = new float[size];
-            local.set(buf);
-        }
-        return buf;
-    }
-
     /**
      * Floats of one sample's padded image: the planes [C_in/G, s_h, s_w, H_q, W_q] and the
      * ⌊(kW − 1)·d_w / s_w⌋ zeros that the last window of the last phase reads past its plane.
@@ -77,7 +68,7 @@ final class ShiftedWindows {
      * per-thread zero-padded buffer of {@link #paddedSize} floats.
      */
     float[] padded(float[] x, int xOff, int c0) {
-        float[] xp = grow(PADDED, paddedSize());
+        float[] xp = PADDED.floats(paddedSize());
         padInto(x, xOff, c0, xp, 0);
         return xp;
     }
@@ -130,7 +121,7 @@ final class ShiftedWindows {
 
     /** A per-thread buffer for a wide matrix of {@code rows} rows. */
     float[] wideBuffer(int rows) {
-        return grow(WIDE, rows * wide);
+        return WIDE.floats(rows * wide);
     }
 
     /** Start in xp of row r = (c·kH + p)·kW + q of the wide column matrix: phase (u, v) at row a, column b. */
