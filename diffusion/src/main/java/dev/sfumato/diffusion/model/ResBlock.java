@@ -44,10 +44,10 @@ public final class ResBlock extends Module {
 
     /** x [N, C_in, H, W], temb [N, tembDim] → [N, C_out, H, W]. */
     public Variable forward(Variable x, Variable temb) {
-        Variable h = conv1.forward(norm1.forward(x).silu());                 // [N, C_out, H, W]
+        Variable h = conv1.forward(norm1.forwardSilu(x));                    // [N, C_out, H, W]
         Variable t = tembProj.forward(temb.silu());                          // [N, C_out]
         h = h.add(t.reshape(t.size(0), t.size(1), 1, 1));                   // broadcast over H, W
-        h = conv2.forward(dropout.forward(norm2.forward(h).silu()));         // [N, C_out, H, W]
+        h = conv2.forward(dropout.forward(norm2.forwardSilu(h)));            // [N, C_out, H, W]
         return (skip == null ? x : skip.forward(x)).add(h);
     }
 }

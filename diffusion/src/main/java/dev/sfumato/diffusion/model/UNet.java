@@ -172,7 +172,7 @@ public final class UNet extends Module implements Denoiser {
         }
 
         // 5. Out: GroupNorm, SiLU, conv to the image channels.
-        return convOut.forward(normOut.forward(h).silu());                 // [N, C, H, W]
+        return convOut.forward(normOut.forwardSilu(h));                    // [N, C, H, W]
     }
 
     private static Variable apply(Module m, Variable h, Variable emb) {

@@ -85,6 +85,11 @@ public final class F {
         return Normalization.groupNorm(x, numGroups, weight, bias, eps);
     }
 
+    /** {@link Normalization#groupNormSilu}: {@code silu(groupNorm(...))} fused. */
+    public static Variable groupNormSilu(Variable x, int numGroups, Variable weight, Variable bias, double eps) {
+        return Normalization.groupNormSilu(x, numGroups, weight, bias, eps);
+    }
+
     /** {@link Normalization#layerNorm}. */
     public static Variable layerNorm(Variable x, int[] normalizedShape, Variable weight, Variable bias, double eps) {
         return Normalization.layerNorm(x, normalizedShape, weight, bias, eps);

@@ -45,6 +45,16 @@ public class GroupNorm extends Module {
         return Normalization.groupNorm(x, numGroups, weight, bias, eps);
     }
 
+    /**
+     * {@code F.silu(self(x))}, the normalisation followed by SiLU as one fused primitive
+     * ({@link Normalization#groupNormSilu}): the same floats as {@code forward(x).silu()}, with one full-size
+     * tensor fewer allocated and kept for backward. PyTorch has no such method; diffusers writes the pair as
+     * {@code nonlinearity(norm(h))}.
+     */
+    public Variable forwardSilu(Variable x) {
+        return Normalization.groupNormSilu(x, numGroups, weight, bias, eps);
+    }
+
     @Override
     protected String extraRepr() {
         return numGroups + ", " + numChannels + ", eps=" + Repr.pyFloat(eps) + ", affine=" + Repr.pyBool(weight != null);

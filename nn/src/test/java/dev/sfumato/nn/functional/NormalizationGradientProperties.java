@@ -113,6 +113,60 @@ class NormalizationGradientProperties {
         assertNear(exactAffine[1], comp[2].grad(), maxAbs(exactAffine[3]), "composite dbeta vs double " + what);
     }
 
+    @Property(tries = 30)
+    @GradientOf(functions = "Normalization.groupNormSilu")
+    void groupNormSilu(@ForAll long seed) {
+        Draw d = new Draw(seed);
+        int groups = d.between(1, 3);
+        int[] shape = groupNormShape(d, groups);
+        if (d.coin()) {
+            check(in -> Normalization.groupNormSilu(in.get(0), groups, in.get(1), in.get(2), 1e-5),
+                    d.alternating(shape), d.normal(shape[1]), d.normal(shape[1]));
+        } else {
+            check(in -> Normalization.groupNormSilu(in.get(0), groups, null, null, 1e-5), d.alternating(shape));
+        }
+    }
+
+    /**
+     * silu(group_norm) fused is group_norm then silu, bit for bit: the same kernels on the same floats, forward
+     * and every gradient, with and without γ and β, on 1 and 2 threads (groups are split across tasks).
+     */
+    @Property(tries = 40)
+    void groupNormSiluEqualsGroupNormThenSilu(@ForAll long seed) throws Exception {
+        Draw d = new Draw(seed);
+        int groups = d.between(1, 4);
+        int[] shape = groupNormShape(d, groups);
+        shape[0] = d.between(1, 5);
+        boolean affine = d.coin();
+        Tensor x = d.normal(shape).mul(3f).add(1f);
+        Tensor gamma = d.normal(shape[1]);
+        Tensor beta = d.normal(shape[1]);
+        Tensor dz = d.normal(shape);
+        int threadsBefore = dev.sfumato.tensor.Parallel.threads();
+        try {
+            for (int threads = 1; threads <= 2; threads++) {
+                dev.sfumato.tensor.Parallel.setThreads(threads);
+                Variable[] fused = {new Variable(x, true), new Variable(gamma, true), new Variable(beta, true)};
+                Variable[] pair = {new Variable(x, true), new Variable(gamma, true), new Variable(beta, true)};
+                Variable zf = Normalization.groupNormSilu(fused[0], groups, affine ? fused[1] : null,
+                        affine ? fused[2] : null, 1e-5);
+                Variable zp = Normalization.groupNorm(pair[0], groups, affine ? pair[1] : null,
+                        affine ? pair[2] : null, 1e-5).silu();
+                String what = Arrays.toString(shape) + " groups " + groups + " affine " + affine + " threads " + threads;
+                assertArrayEquals(zp.value().toArray(), zf.value().toArray(), "forward " + what);
+                zf.backward(dz);
+                zp.backward(dz);
+                assertArrayEquals(pair[0].grad().toArray(), fused[0].grad().toArray(), "dx " + what);
+                if (affine) {
+                    assertArrayEquals(pair[1].grad().toArray(), fused[1].grad().toArray(), "dgamma " + what);
+                    assertArrayEquals(pair[2].grad().toArray(), fused[2].grad().toArray(), "dbeta " + what);
+                }
+            }
+        } finally {
+            dev.sfumato.tensor.Parallel.setThreads(threadsBefore);
+        }
+    }
+
     /** Regression: the seeds that exposed the composite's conditioning (see groupNormFusedEqualsComposite). */
     @net.jqwik.api.Example
     void groupNormFusedEqualsCompositeIllConditionedGroup() {
