@@ -30,9 +30,12 @@ import jdk.incubator.vector.FloatVector;
  * it loads two vectors of B, broadcasts four values of A and issues eight FMAs, written
  * {@code a.fma(b, acc)} (17-20% faster than mul + add). Larger tiles (5×16, 6×16) spill an accumulator to
  * the stack in every iteration on JDK 25 C2, and a hand-unrolled 4×16 keeps a range check in the loop;
- * both were slower. The kernel writes its accumulators to a per-thread scratch tile that a separate loop
- * merges into C: a store helper taking vectors was no longer inlined once the kernel grew, and the boxed
- * vectors made it 2-5× slower.
+ * both were slower. The kernel stores its accumulators itself: straight into C for a full tile when
+ * alpha = 1 and beta is 0 or 1 (C = T or C + T, the convolutions' case), else into a per-thread scratch
+ * tile that {@link #updateC} merges into C (edges, other alpha and beta). A store helper taking vectors was
+ * no longer inlined once the kernel grew, and the boxed vectors made it 2-5× slower. Storing straight into
+ * C instead of through the tile made per-sample convolution products about 2% faster and a K = 32 product
+ * (a stride-2 input gradient) 10% (one JVM, alternating, 1 thread; same bits).
  *
  * <p>Speed on a 2 vCPU Zen 3 that other builds were loading (benchmarks/results/gemm.md has the table
  * against OpenBLAS): best single repetitions reach 66-70 GFLOP/s on one thread for square 256-1024, about
@@ -333,25 +336,39 @@ public final class Gemm {
         }
     }
 
-    /** Runs the micro-kernel over every MR×NR tile of one packed MC×KC block of A and KC×NC panel of B. */
+    /**
+     * Runs the micro-kernel over every MR×NR tile of one packed MC×KC block of A and KC×NC panel of B. With
+     * alpha = 1 and beta 0 or 1 (every product of the convolutions, and every K block after the first), a full
+     * tile goes from the registers straight into C: 1·T + 0·C is T and 1·T + 1·C is T + C exactly, so the bits
+     * are those of the scratch tile and {@link #updateC}, which the other cases and the edge tiles still take.
+     */
     private static void macroKernel(int mc, int nc, int kc, float[] pa, int paOff, float[] pb, float alpha,
                                     float beta, float[] c, int cBase, int ldc, float[] tile) {
+        boolean direct = alpha == 1f && (beta == 0f || beta == 1f);
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
-                microKernel(kc, pa, paOff + ir * kc, pb, jr * kc, tile);
-                updateC(tile, mr, nr, alpha, beta, c, cBase + ir * ldc + jr, ldc);
+                if (direct && mr == MR && nr == NR) {
+                    microKernel(kc, pa, paOff + ir * kc, pb, jr * kc, c, cBase + ir * ldc + jr, ldc, beta == 1f);
+                } else {
+                    microKernel(kc, pa, paOff + ir * kc, pb, jr * kc, tile, 0, NR, false);
+                    updateC(tile, mr, nr, alpha, beta, c, cBase + ir * ldc + jr, ldc);
+                }
             }
         }
     }
 
     /**
-     * T = Ap·Bp for one MR×NR register tile: Ap is an MR×kc sliver of A packed k-major, Bp a kc×NR sliver
-     * of B packed k-major, T the MR×NR scratch tile. The eight accumulators stay in registers for the
-     * whole k loop; each step loads two vectors of B, broadcasts four values of A and issues eight FMAs.
+     * T = Ap·Bp for one MR×NR register tile, stored into {@code c} from {@code ci} (row stride {@code ldc}), or
+     * added to what is there when {@code accumulate}: Ap is an MR×kc sliver of A packed k-major, Bp a kc×NR
+     * sliver of B packed k-major. The eight accumulators stay in registers for the whole k loop; each step loads
+     * two vectors of B, broadcasts four values of A and issues eight FMAs. The stores are written out here, not
+     * in a helper taking vectors: such a helper was no longer inlined once the kernel grew, and the boxed
+     * vectors made it 2-5× slower.
      */
-    private static void microKernel(int kc, float[] a, int ai, float[] b, int bi, float[] t) {
+    private static void microKernel(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc,
+                                    boolean accumulate) {
         FloatVector c00 = FloatVector.zero(F);
         FloatVector c01 = FloatVector.zero(F);
         FloatVector c10 = FloatVector.zero(F);
@@ -378,14 +395,27 @@ public final class Gemm {
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
         }
-        c00.intoArray(t, 0);
-        c01.intoArray(t, LANES);
-        c10.intoArray(t, NR);
-        c11.intoArray(t, NR + LANES);
-        c20.intoArray(t, 2 * NR);
-        c21.intoArray(t, 2 * NR + LANES);
-        c30.intoArray(t, 3 * NR);
-        c31.intoArray(t, 3 * NR + LANES);
+        int c1 = ci + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        if (accumulate) {
+            c00 = c00.add(FloatVector.fromArray(F, c, ci));
+            c01 = c01.add(FloatVector.fromArray(F, c, ci + LANES));
+            c10 = c10.add(FloatVector.fromArray(F, c, c1));
+            c11 = c11.add(FloatVector.fromArray(F, c, c1 + LANES));
+            c20 = c20.add(FloatVector.fromArray(F, c, c2));
+            c21 = c21.add(FloatVector.fromArray(F, c, c2 + LANES));
+            c30 = c30.add(FloatVector.fromArray(F, c, c3));
+            c31 = c31.add(FloatVector.fromArray(F, c, c3 + LANES));
+        }
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + LANES);
+        c10.intoArray(c, c1);
+        c11.intoArray(c, c1 + LANES);
+        c20.intoArray(c, c2);
+        c21.intoArray(c, c2 + LANES);
+        c30.intoArray(c, c3);
+        c31.intoArray(c, c3 + LANES);
     }
 
     /** C[0:mr, 0:nr] = alpha·T + beta·C for the MR×NR accumulator tile T; beta == 0 does not read C. */
