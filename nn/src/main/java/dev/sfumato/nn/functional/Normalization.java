@@ -109,7 +109,7 @@ public final class Normalization {
         private final double[] rstd;
         private final boolean affine;
         private final boolean silu;
-        /** With SiLU: the group norm's output y of one channel (forward) or group (backward), and dz·silu'(y). */
+        /** With SiLU, in backward: the group norm's output y of one group, recomputed, and dz·silu'(y). */
         private static final Scratch SILU_INPUT = new Scratch();
         private static final Scratch SILU_GRADIENT = new Scratch();
 
@@ -156,7 +156,6 @@ public final class Normalization {
             float[] y = new float[xc.numel()];
             // Each task owns one (sample, group): its statistics and its block of y.
             Parallel.forRange(n * numGroups, (from, to) -> {
-                float[] channel = silu ? SILU_INPUT.floats(s) : null;          // one channel's y on its way to SiLU
                 for (int ng = from; ng < to; ng++) {
                     int base = xo + ng * m;
                     // Two-pass statistics, summed in double (vectorised: ReductionKernels widens floats to doubles).
@@ -171,12 +170,12 @@ public final class Normalization {
                         double bt = beta == null ? 0 : beta[c0 + ci];
                         int off = base + ci * s;
                         // y = (x − μ)·γ/σ + β, in double, rounded once (vectorised; twin in ElementwiseReference).
-                        if (silu) {
-                            ElementwiseKernels.shiftScaleInDouble(xs, off, channel, 0, s, mu, gm, bt);
-                            ElementwiseKernels.unary(UnaryOp.SILU, channel, 0, y, off - xo, s);  // z = y·σ(y)
-                        } else {
-                            ElementwiseKernels.shiftScaleInDouble(xs, off, y, off - xo, s, mu, gm, bt);
-                        }
+                        ElementwiseKernels.shiftScaleInDouble(xs, off, y, off - xo, s, mu, gm, bt);
+                    }
+                    if (silu) {
+                        // z = y·σ(y) in place, over the whole group while it is in cache: one call per group rather
+                        // than per channel, whose short rows (49 floats at 7×7) each ended in a masked tail.
+                        ElementwiseKernels.unary(UnaryOp.SILU, y, base - xo, y, base - xo, m);
                     }
                 }
             });
