@@ -364,8 +364,7 @@ public final class Gemm {
      * added to what is there when {@code accumulate}: Ap is an MR×kc sliver of A packed k-major, Bp a kc×NR
      * sliver of B packed k-major. The eight accumulators stay in registers for the whole k loop; each step loads
      * two vectors of B, broadcasts four values of A and issues eight FMAs. The stores are written out here, not
-     * in a helper taking vectors: such a helper was no longer inlined once the kernel grew, and the boxed
-     * vectors made it 2-5× slower.
+     * in a helper taking vectors (see the class comment).
      */
     private static void microKernel(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc,
                                     boolean accumulate) {
