@@ -41,7 +41,7 @@ public final class GatherGemm {
 
     private GatherGemm() {}
 
-    private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MR * NR]);
+    private static final Scratch TILE = new Scratch();
     /** Dense copy of a block of B for callers whose B is not already one 16-column sliver. */
     private static final Scratch SLIVER = new Scratch();
 
@@ -96,7 +96,7 @@ public final class GatherGemm {
             }
             return;
         }
-        float[] tile = TILE.get();
+        float[] tile = TILE.floats(MR * NR);
         int kBlocks = Gemm.ceilDiv(k, Gemm.KC);
         int kc = Gemm.ceilDiv(k, kBlocks);
         // B already in the kernel's layout (one 16-column sliver, rows NR apart, as a convolution passes dY^T) is

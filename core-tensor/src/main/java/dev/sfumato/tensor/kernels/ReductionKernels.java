@@ -92,7 +92,7 @@ public final class ReductionKernels {
         if (Kernels.REFERENCE_ONLY) {
             return ReductionReference.sumDouble(x, off, n);
         }
-        DoubleVector a0 = DoubleVector.zero(Kernels.D4);
+        DoubleVector a0 = DoubleVector.zero(D4);
         DoubleVector a1 = a0;
         int body = n - n % ReductionReference.DOUBLE_PARTIALS;
         for (int i = 0; i < body; i += 8) {
@@ -113,7 +113,7 @@ public final class ReductionKernels {
         if (Kernels.REFERENCE_ONLY) {
             return ReductionReference.sumSquaredDeviationsDouble(x, off, n, mean);
         }
-        DoubleVector a0 = DoubleVector.zero(Kernels.D4);
+        DoubleVector a0 = DoubleVector.zero(D4);
         DoubleVector a1 = a0;
         int body = n - n % ReductionReference.DOUBLE_PARTIALS;
         for (int i = 0; i < body; i += 8) {
@@ -135,7 +135,7 @@ public final class ReductionKernels {
         if (Kernels.REFERENCE_ONLY) {
             return ReductionReference.dotDouble(x, xOff, y, yOff, n);
         }
-        DoubleVector a0 = DoubleVector.zero(Kernels.D4);
+        DoubleVector a0 = DoubleVector.zero(D4);
         DoubleVector a1 = a0;
         int body = n - n % ReductionReference.DOUBLE_PARTIALS;
         for (int i = 0; i < body; i += 8) {

@@ -165,14 +165,7 @@ public final class Normalization {
                     double r = 1 / Math.sqrt(sq / m + eps);
                     mean[ng] = mu;
                     rstd[ng] = r;
-                    int c0 = (ng % numGroups) * cg;
-                    for (int ci = 0; ci < cg; ci++) {
-                        double gm = gamma == null ? r : gamma[c0 + ci] * r;
-                        double bt = beta == null ? 0 : beta[c0 + ci];
-                        int off = base + ci * s;
-                        // y = (x − μ)·γ/σ + β, in double, rounded once (vectorised; twin in ElementwiseReference).
-                        ElementwiseKernels.shiftScaleInDouble(xs, off, y, off - xo, s, mu, gm, bt);
-                    }
+                    normalizeGroup(xs, base, y, base - xo, (ng % numGroups) * cg, cg, s, mu, r, gamma, beta);
                     if (silu) {
                         // z = y·σ(y) in place, over the whole group while it is in cache: one call per group rather
                         // than per channel, whose short rows (49 floats at 7×7) each ended in a masked tail.
@@ -282,17 +275,25 @@ public final class Normalization {
          * the group norm's gradient dz·silu'(y) into {@code gradGroup}.
          */
         private void siluGradient(int ng, float[] dz, int dzo, float[] xs, int xo, float[] yGroup, float[] gradGroup) {
-            int s = spatial;
             int cg = c / groups;
-            int c0 = (ng % groups) * cg;
-            int groupStart = ng * cg * s;
-            for (int ci = c0; ci < c0 + cg; ci++) {
-                double gm = affine ? gamma[ci] * rstd[ng] : rstd[ng];
-                double bt = affine ? beta[ci] : 0;
-                ElementwiseKernels.shiftScaleInDouble(xs, xo + groupStart + (ci - c0) * s, yGroup, (ci - c0) * s, s,
-                        mean[ng], gm, bt);
+            int groupStart = ng * cg * spatial;
+            normalizeGroup(xs, xo + groupStart, yGroup, 0, (ng % groups) * cg, cg, spatial, mean[ng], rstd[ng], gamma,
+                    beta);
+            ElementwiseKernels.siluBackward(dz, dzo + groupStart, yGroup, 0, gradGroup, 0, cg * spatial);
+        }
+
+        /**
+         * y = (x − μ)·γ/σ + β for the cg channels of one group (channels c0.., each s floats, from {@code x[xOff]}
+         * into {@code y[yOff]}), in double and rounded once (vectorised; twin in ElementwiseReference). Forward
+         * and the SiLU backward's recomputation both call it, so the recomputed y is forward's, bit for bit.
+         */
+        private static void normalizeGroup(float[] x, int xOff, float[] y, int yOff, int c0, int cg, int s, double mu,
+                                           double r, float[] gamma, float[] beta) {
+            for (int ci = 0; ci < cg; ci++) {
+                double gm = gamma == null ? r : gamma[c0 + ci] * r;
+                double bt = beta == null ? 0 : beta[c0 + ci];
+                ElementwiseKernels.shiftScaleInDouble(x, xOff + ci * s, y, yOff + ci * s, s, mu, gm, bt);
             }
-            ElementwiseKernels.siluBackward(dz, dzo + groupStart, yGroup, 0, gradGroup, 0, cg * s);
         }
     }
 
