@@ -30,6 +30,11 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code u = p·d_h mod s_h} (columns alike), so it reads phase (u, v) at {@code (i + a, j + b)}: again one
  * contiguous run per tap, over output columns {@code i·W_q + j}, and the stride-1 machinery applies
  * unchanged. With s = 1 there is one phase and the two descriptions coincide.
+ *
+ * <p>Exact columns, for small images: interleave the padded images of a block of {@link #BLOCK} samples (one
+ * per vector lane, {@code xi[t·BLOCK + s] = xp_s[t]}). A window's run over output row i is then
+ * {@code W_out·BLOCK} contiguous floats, whole vectors, and the forward's panels hold only real output pixels
+ * ({@link #interleavedColumns}); 8×8 transposes in registers move the samples into and out of the lanes.
  */
 final class ShiftedWindows {
 
@@ -205,6 +210,275 @@ final class ShiftedWindows {
                 Gemm.packPanelRow(xp, windowStarts[pc + p] + jc, p, kc, nc, pb);
             }
         };
+    }
+
+    /** Samples per block of the interleaved forward: one per vector lane. */
+    static final int BLOCK = LANES;
+
+    /** Floats of a block's interleaved padded images: {@link #paddedSize} positions of {@link #BLOCK} floats. */
+    int interleavedSize() {
+        return paddedSize() * BLOCK;
+    }
+
+    /**
+     * Writes the padded images of {@code count <= BLOCK} samples from {@code x[xOff]} (channels {@code [c0, c0 +
+     * C_in/G)} of each, samples {@code inSample} floats apart) into {@code xi} interleaved:
+     * {@code xi[t·BLOCK + s] = xp_s[t]} for every position t of sample s's padded image {@code xp_s} (as
+     * {@link #padInto} writes it), zero in the lanes past {@code count}.
+     */
+    void padInterleaved(float[] x, int xOff, int inSample, int count, int c0, float[] xi) {
+        padInterleaved(x, xOff, inSample, count, c0, xi, !Kernels.REFERENCE_ONLY);
+    }
+
+    /**
+     * {@link #padInterleaved}, with 8×8 blocks transposed in vector registers or, without {@code vectors}, one
+     * float at a time.
+     */
+    void padInterleaved(float[] x, int xOff, int inSample, int count, int c0, float[] xi, boolean vectors) {
+        int size = paddedSize();
+        boolean transposes = vectors && count == BLOCK && BLOCK == 8;
+        if (g.strideH() == 1 && g.strideW() == 1) {
+            // Stride 1: zeros everywhere, then the pixels straight to their lanes, a channel at a time (its
+            // H_p·W_p·BLOCK floats stay in cache while the samples are written into it).
+            java.util.Arrays.fill(xi, 0, size * BLOCK, 0f);
+            int h = g.h();
+            int w = g.w();
+            for (int c = 0; c < g.cInG(); c++) {
+                int plane = (c * hq + g.padH()) * wq + g.padW();
+                int src = xOff + (c0 + c) * h * w;
+                for (int i = 0; i < h; i++, src += w) {
+                    int d = (plane + i * wq) * BLOCK;
+                    if (transposes && w >= 8) {
+                        // Eight samples' rows, eight pixels at a time transposed in registers; the last block
+                        // overlaps the one before it.
+                        for (int j = 0; ; j += 8) {
+                            j = Math.min(j, w - 8);
+                            transpose8(x, src + j, inSample, xi, d + j * BLOCK, BLOCK, BLOCK, false, 0f);
+                            if (j == w - 8) {
+                                break;
+                            }
+                        }
+                    } else if (transposes && src + 7 * inSample + 8 <= x.length) {
+                        // A row shorter than a vector (7×7): the eight floats read run into the next row, and
+                        // only the first w transposed rows, the row's own pixels, are stored.
+                        transpose8(x, src, inSample, xi, d, BLOCK, w, false, 0f);
+                    } else {
+                        for (int s = 0; s < count; s++) {
+                            for (int j = 0; j < w; j++) {
+                                xi[d + j * BLOCK + s] = x[src + s * inSample + j];
+                            }
+                        }
+                    }
+                }
+            }
+            return;
+        }
+        // Stride above 1: each sample padded and split into its phases in a staging buffer, then interleaved.
+        float[] staging = STAGING.floats(interleavedSize());
+        for (int s = 0; s < BLOCK; s++) {
+            if (s < count) {
+                padInto(x, xOff + s * inSample, c0, staging, s * size, vectors);
+            } else {
+                java.util.Arrays.fill(staging, s * size, (s + 1) * size, 0f);
+            }
+        }
+        int t = 0;
+        if (vectors && BLOCK == 8) {
+            for (; t <= size - 8; t += 8) {
+                transpose8(staging, t, size, xi, t * BLOCK, BLOCK, BLOCK, false, 0f);
+            }
+        }
+        for (; t < size; t++) {
+            for (int s = 0; s < BLOCK; s++) {
+                xi[t * BLOCK + s] = staging[s * size + t];
+            }
+        }
+    }
+
+    /**
+     * Panels of the column matrix of a block of {@link #BLOCK} samples with exactly one column per output pixel
+     * and sample, {@code col [rows, H_out·W_out·BLOCK]}, read from the interleaved padded images {@code xi}
+     * ({@link #padInterleaved}): column {@code (i·W_out + j)·BLOCK + s} is output pixel (i, j) of sample s, and
+     * row r of it is, per output row i, the {@code W_out·BLOCK} contiguous floats of {@code xi} from
+     * {@code (base(r) + i·W_q)·BLOCK}. So each panel row is assembled from whole vectors, one per pixel, with
+     * none of the wide form's extra columns.
+     *
+     * <p>Why: one sample per product, the wide form computes {@code W_q / W_out − 1} extra columns (7% at
+     * 28×28, 14% at 14×14, 29% at 7×7 for a 3×3 kernel). Interleaving the samples of a block makes every run of
+     * the image a multiple of the vector length, so dropping the extra columns costs no masked or partial copy
+     * (copying runs of 7 or 14 floats into the panel, or gathering them, cost more than it saved at 14×14 and
+     * 28×28; measured in one JVM). A batch-blocked layout like this one is how oneDNN's direct convolutions
+     * fill their vectors, with channels rather than samples in the lanes.
+     */
+    Gemm.PanelB interleavedColumns(float[] xi, int firstColumn) {
+        int[] chunk = chunkStarts();
+        int nr = Gemm.panelWidth();
+        return (pc, kc, jc, nc, pb) -> {
+            // jc and nc are multiples of BLOCK (the panels are cut at multiples of 16, the columns end at one).
+            int u0 = (firstColumn + jc) / BLOCK;
+            int pairs = nc / nr;
+            int sliver = nr * kc;
+            for (int p = 0; p < kc; p++) {
+                int start = windowStarts[pc + p] * BLOCK;
+                int d = p * nr;
+                int u = u0;
+                for (int sl = 0; sl < pairs; sl++, u += 2, d += sliver) {
+                    FloatVector.fromArray(Kernels.F, xi, start + chunk[u]).intoArray(pb, d);
+                    FloatVector.fromArray(Kernels.F, xi, start + chunk[u + 1]).intoArray(pb, d + BLOCK);
+                }
+                if (nc % nr != 0) {
+                    // The last sliver is half full: zeros in its upper lanes.
+                    FloatVector.fromArray(Kernels.F, xi, start + chunk[u]).intoArray(pb, d);
+                    java.util.Arrays.fill(pb, d + BLOCK, d + nr, 0f);
+                }
+            }
+        };
+    }
+
+    private int[] chunkStarts;
+
+    /** chunk[i·W_out + j] = (i·W_q + j)·BLOCK: where output pixel (i, j)'s vector starts, from a window's start. */
+    private int[] chunkStarts() {
+        if (chunkStarts == null) {
+            int[] c = new int[g.hOut() * g.wOut()];
+            for (int i = 0; i < g.hOut(); i++) {
+                for (int j = 0; j < g.wOut(); j++) {
+                    c[i * g.wOut() + j] = (i * wq + j) * BLOCK;
+                }
+            }
+            chunkStarts = c;
+        }
+        return chunkStarts;
+    }
+
+    /**
+     * y[((first + s)·C_out + c0 + o)·H_out·W_out + k] = yi[o·n + (k − k0)·BLOCK + s] (+ bias[c0 + o]) for the
+     * {@code rows} output channels of a block's interleaved result {@code yi}: its columns
+     * {@code [k0·BLOCK, k0·BLOCK + n)}, that is the pixels from k0, of the block's {@code count} samples. The bias
+     * is added after the product, as in {@link #compact}, so the bits are those of the wide form.
+     */
+    void scatterInterleaved(float[] yi, int rows, int n, int k0, int count, float[] y, int first, int c0,
+                            float[] bias) {
+        scatterInterleaved(yi, rows, n, k0, count, y, first, c0, bias, !Kernels.REFERENCE_ONLY);
+    }
+
+    /** {@link #scatterInterleaved}, with 8×8 blocks transposed in vector registers or, without {@code vectors}, one float at a time. */
+    void scatterInterleaved(float[] yi, int rows, int n, int k0, int count, float[] y, int first, int c0,
+                            float[] bias, boolean vectors) {
+        int hw = g.hOut() * g.wOut();
+        int pixels = n / BLOCK;
+        int sampleStride = g.cOut() * hw;
+        for (int o = 0; o < rows; o++) {
+            float b = bias == null ? 0f : bias[c0 + o];
+            int dst0 = (first * g.cOut() + c0 + o) * hw + k0;
+            if (vectors && BLOCK == 8 && pixels >= 8) {
+                // Eight pixels of all the samples at a time (64 contiguous floats of yi), transposed in registers
+                // into eight rows of eight pixels, one per sample; the last block overlaps the one before it.
+                for (int k = 0; ; k += 8) {
+                    k = Math.min(k, pixels - 8);
+                    transpose8(yi, o * n + k * BLOCK, BLOCK, y, dst0 + k, sampleStride, count, bias != null, b);
+                    if (k == pixels - 8) {
+                        break;
+                    }
+                }
+                continue;
+            }
+            for (int s = 0; s < count; s++) {                             // channel o's n floats stay in L1
+                int src = o * n + s;
+                int dst = dst0 + s * sampleStride;
+                if (bias == null) {
+                    for (int k = 0; k < pixels; k++) {
+                        y[dst + k] = yi[src + k * BLOCK];
+                    }
+                } else {
+                    for (int k = 0; k < pixels; k++) {
+                        y[dst + k] = yi[src + k * BLOCK] + b;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Two-vector selections of the 8×8 transpose: index i < 8 is lane i of the first vector, 8 + i of the second. */
+    private static final VectorShuffle<Float> UNPACK_LO = VectorShuffle.fromValues(Kernels.F, 0, 8, 1, 9, 4, 12, 5, 13);
+    private static final VectorShuffle<Float> UNPACK_HI = VectorShuffle.fromValues(Kernels.F, 2, 10, 3, 11, 6, 14, 7, 15);
+    private static final VectorShuffle<Float> PAIRS_LO = VectorShuffle.fromValues(Kernels.F, 0, 1, 8, 9, 4, 5, 12, 13);
+    private static final VectorShuffle<Float> PAIRS_HI = VectorShuffle.fromValues(Kernels.F, 2, 3, 10, 11, 6, 7, 14, 15);
+    private static final VectorShuffle<Float> HALVES_LO = VectorShuffle.fromValues(Kernels.F, 0, 1, 2, 3, 8, 9, 10, 11);
+    private static final VectorShuffle<Float> HALVES_HI = VectorShuffle.fromValues(Kernels.F, 4, 5, 6, 7, 12, 13, 14, 15);
+
+    /**
+     * {@code dst[dOff + c·dStride + r] = src[sOff + r·sStride + c] (+ add)} for r, c < 8, storing only the
+     * first {@code outRows} output rows c: an 8×8 block transposed in registers in the three stages of the
+     * usual AVX form (interleave pairs of rows, then pairs of pairs, then 128-bit halves), each a two-vector
+     * selection. Needs eight-lane vectors. It takes and returns no vectors, so that C2 never has to box one
+     * when it does not inline it (see {@link Kernels}).
+     */
+    private static void transpose8(float[] src, int sOff, int sStride, float[] dst, int dOff, int dStride,
+                                   int outRows, boolean add, float addend) {
+        FloatVector r0 = FloatVector.fromArray(Kernels.F, src, sOff);
+        FloatVector r1 = FloatVector.fromArray(Kernels.F, src, sOff + sStride);
+        FloatVector r2 = FloatVector.fromArray(Kernels.F, src, sOff + 2 * sStride);
+        FloatVector r3 = FloatVector.fromArray(Kernels.F, src, sOff + 3 * sStride);
+        FloatVector r4 = FloatVector.fromArray(Kernels.F, src, sOff + 4 * sStride);
+        FloatVector r5 = FloatVector.fromArray(Kernels.F, src, sOff + 5 * sStride);
+        FloatVector r6 = FloatVector.fromArray(Kernels.F, src, sOff + 6 * sStride);
+        FloatVector r7 = FloatVector.fromArray(Kernels.F, src, sOff + 7 * sStride);
+        FloatVector t0 = r0.rearrange(UNPACK_LO, r1);                     // r00 r10 r01 r11 | r04 r14 r05 r15
+        FloatVector t1 = r0.rearrange(UNPACK_HI, r1);                     // r02 r12 r03 r13 | r06 r16 r07 r17
+        FloatVector t2 = r2.rearrange(UNPACK_LO, r3);
+        FloatVector t3 = r2.rearrange(UNPACK_HI, r3);
+        FloatVector t4 = r4.rearrange(UNPACK_LO, r5);
+        FloatVector t5 = r4.rearrange(UNPACK_HI, r5);
+        FloatVector t6 = r6.rearrange(UNPACK_LO, r7);
+        FloatVector t7 = r6.rearrange(UNPACK_HI, r7);
+        FloatVector u0 = t0.rearrange(PAIRS_LO, t2);                      // r00 r10 r20 r30 | r04 r14 r24 r34
+        FloatVector u1 = t0.rearrange(PAIRS_HI, t2);                      // column 1 | column 5, rows 0-3
+        FloatVector u2 = t1.rearrange(PAIRS_LO, t3);
+        FloatVector u3 = t1.rearrange(PAIRS_HI, t3);
+        FloatVector u4 = t4.rearrange(PAIRS_LO, t6);                      // rows 4-7
+        FloatVector u5 = t4.rearrange(PAIRS_HI, t6);
+        FloatVector u6 = t5.rearrange(PAIRS_LO, t7);
+        FloatVector u7 = t5.rearrange(PAIRS_HI, t7);
+        FloatVector c0 = u0.rearrange(HALVES_LO, u4);                     // column 0: r00 r10 ... r70
+        FloatVector c1 = u1.rearrange(HALVES_LO, u5);
+        FloatVector c2 = u2.rearrange(HALVES_LO, u6);
+        FloatVector c3 = u3.rearrange(HALVES_LO, u7);
+        FloatVector c4 = u0.rearrange(HALVES_HI, u4);
+        FloatVector c5 = u1.rearrange(HALVES_HI, u5);
+        FloatVector c6 = u2.rearrange(HALVES_HI, u6);
+        FloatVector c7 = u3.rearrange(HALVES_HI, u7);
+        if (add) {
+            FloatVector a = FloatVector.broadcast(Kernels.F, addend);
+            c0 = c0.add(a);
+            c1 = c1.add(a);
+            c2 = c2.add(a);
+            c3 = c3.add(a);
+            c4 = c4.add(a);
+            c5 = c5.add(a);
+            c6 = c6.add(a);
+            c7 = c7.add(a);
+        }
+        c0.intoArray(dst, dOff);
+        if (outRows > 1) c1.intoArray(dst, dOff + dStride);
+        if (outRows > 2) c2.intoArray(dst, dOff + 2 * dStride);
+        if (outRows > 3) c3.intoArray(dst, dOff + 3 * dStride);
+        if (outRows > 4) c4.intoArray(dst, dOff + 4 * dStride);
+        if (outRows > 5) c5.intoArray(dst, dOff + 5 * dStride);
+        if (outRows > 6) c6.intoArray(dst, dOff + 6 * dStride);
+        if (outRows > 7) c7.intoArray(dst, dOff + 7 * dStride);
+    }
+
+    /** Per-thread buffers of the interleaved forward: staging (stride above 1), interleaved images, result. */
+    private static final Scratch STAGING = new Scratch();
+    private static final Scratch RESULT = new Scratch();
+
+    float[] interleavedBuffer() {
+        return PADDED.floats(interleavedSize());
+    }
+
+    float[] resultBuffer(int rows, int columns) {
+        return RESULT.floats(rows * columns);
     }
 
     /**
