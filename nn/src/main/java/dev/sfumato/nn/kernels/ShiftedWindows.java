@@ -351,6 +351,48 @@ final class ShiftedWindows {
         return chunkStarts;
     }
 
+    /** BLOCK·base(r) for every row r: the row table of the interleaved weight gradient's {@link GatherGemm}. */
+    int[] interleavedStarts() {
+        int[] starts = new int[windowStarts.length];
+        for (int r = 0; r < starts.length; r++) {
+            starts[r] = windowStarts[r] * BLOCK;
+        }
+        return starts;
+    }
+
+    /**
+     * dYt of one block of the interleaved weight gradient in 16-column slivers: for the {@code count <= BLOCK}
+     * samples from {@code dy[off]} ([rows, H_out·W_out] each, {@code C_out·H_out·W_out} floats apart),
+     * {@code out[(sl·K + k·BLOCK + s)·16 + o mod 16] = dy[off + s·C_out·H_out·W_out + o·H_out·W_out + k]} with
+     * {@code sl = ⌊o / 16⌋} and {@code K = H_out·W_out·BLOCK}; zero for lanes past {@code count} and channels past
+     * {@code rows}. Each 16-float write is one cache line, as in {@link #gradientSlivers}.
+     */
+    void interleavedGradientSlivers(float[] dy, int off, int rows, int count, float[] out) {
+        int hw = g.hOut() * g.wOut();
+        int nr = Gemm.panelWidth();
+        int k = hw * BLOCK;
+        int sampleStride = g.cOut() * hw;
+        for (int sl = 0; sl * nr < rows; sl++) {
+            int channels = Math.min(nr, rows - sl * nr);
+            int dst = sl * k * nr;
+            for (int pix = 0; pix < hw; pix++) {
+                for (int s = 0; s < BLOCK; s++, dst += nr) {
+                    if (s >= count) {
+                        java.util.Arrays.fill(out, dst, dst + nr, 0f);
+                        continue;
+                    }
+                    int src = off + s * sampleStride + sl * nr * hw + pix;
+                    for (int oo = 0; oo < channels; oo++) {
+                        out[dst + oo] = dy[src + oo * hw];
+                    }
+                    for (int oo = channels; oo < nr; oo++) {
+                        out[dst + oo] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
     /**
      * y[((first + s)·C_out + c0 + o)·H_out·W_out + k] = yi[o·n + (k − k0)·BLOCK + s] (+ bias[c0 + o]) for the
      * {@code rows} output channels of a block's interleaved result {@code yi}: its columns

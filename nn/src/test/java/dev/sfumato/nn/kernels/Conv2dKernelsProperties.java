@@ -10,6 +10,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -110,6 +111,31 @@ class Conv2dKernelsProperties {
         forwardAndBackwardMatchReference(new Case(5, 2, 2, 17, 24, 24, 3, 3, 1, 1, 1, 1, 1, 1, 15));
         forwardAndBackwardMatchReference(new Case(64, 1, 2, 3, 24, 24, 3, 3, 1, 1, 1, 1, 1, 1, 16));
         forwardAndBackwardMatchReference(new Case(19, 2, 3, 17, 7, 7, 3, 3, 2, 2, 1, 1, 1, 1, 17));
+        // Exact columns (14×14 and 7×7 take them): blocks of 8, 8 and 3 interleaved samples, 20 output channels.
+        forwardAndBackwardMatchReference(new Case(19, 1, 5, 20, 14, 14, 3, 3, 1, 1, 1, 1, 1, 1, 19));
+        forwardAndBackwardMatchReference(new Case(16, 1, 9, 6, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 20));
+    }
+
+    /**
+     * The weight gradient on both column layouts, whatever the geometry's own choice: batches of up to 19, so
+     * that the interleaved form's blocks of eight fill, split and end part-full, over strides, paddings, dilations
+     * and groups.
+     */
+    @Property(tries = 80)
+    void weightGradientOnEitherColumnsMatchesReference(@ForAll("cases") Case c, @ForAll @IntRange(min = 1, max = 19) int n) {
+        Case big = new Case(n, c.groups(), c.cInG(), c.cOutG(), c.h(), c.w(), c.kH(), c.kW(), c.sH(), c.sW(), c.pH(),
+                c.pW(), c.dH(), c.dW(), c.seed());
+        ConvGeometry g = big.geometry();
+        Assume.that(!(g.kH() == 1 && g.kW() == 1 && g.strideH() == 1 && g.strideW() == 1 && g.padH() == 0
+                && g.padW() == 0));
+        Generator gen = new Generator(c.seed());
+        Tensor x = Tensor.randn(gen, g.inputShape());
+        Tensor dy = Tensor.randn(gen, g.outputShape());
+        Tensor expected = Conv2dReference.backwardWeight(g, x, dy);
+        for (Conv2dKernels.Columns layout : Conv2dKernels.Columns.values()) {
+            assertClose(expected, Conv2dKernels.backwardWeight(g, x.toArray(), 0, dy.toArray(), 0, layout),
+                    g.n() * g.colCols(), "backwardWeight on " + layout + " columns");
+        }
     }
 
     /** An empty batch: every kernel returns its (empty or zero) result, as the reference does. */
