@@ -238,13 +238,19 @@ final class ShiftedWindows {
         int size = paddedSize();
         boolean transposes = vectors && count == BLOCK && BLOCK == 8;
         if (g.strideH() == 1 && g.strideW() == 1) {
-            // Stride 1: zeros everywhere, then the pixels straight to their lanes, a channel at a time (its
-            // H_p·W_p·BLOCK floats stay in cache while the samples are written into it).
-            java.util.Arrays.fill(xi, 0, size * BLOCK, 0f);
+            // Stride 1: the pixels straight to their lanes, a channel at a time (its H_p·W_p·BLOCK floats stay
+            // in cache while the samples are written into it), and zeros only where the padding is.
             int h = g.h();
             int w = g.w();
             for (int c = 0; c < g.cInG(); c++) {
                 int plane = (c * hq + g.padH()) * wq + g.padW();
+                int written = c * hq * wq * BLOCK;                         // xi is set up to here
+                for (int i = 0; i < h; i++) {
+                    int d = (plane + i * wq) * BLOCK;
+                    java.util.Arrays.fill(xi, written, d, 0f);
+                    written = d + w * BLOCK;
+                }
+                java.util.Arrays.fill(xi, written, (c + 1) * hq * wq * BLOCK, 0f);
                 int src = xOff + (c0 + c) * h * w;
                 for (int i = 0; i < h; i++, src += w) {
                     int d = (plane + i * wq) * BLOCK;
@@ -263,14 +269,15 @@ final class ShiftedWindows {
                         // only the first w transposed rows, the row's own pixels, are stored.
                         transpose8(x, src, inSample, xi, d, BLOCK, w, false, 0f);
                     } else {
-                        for (int s = 0; s < count; s++) {
+                        for (int s = 0; s < BLOCK; s++) {
                             for (int j = 0; j < w; j++) {
-                                xi[d + j * BLOCK + s] = x[src + s * inSample + j];
+                                xi[d + j * BLOCK + s] = s < count ? x[src + s * inSample + j] : 0f;
                             }
                         }
                     }
                 }
             }
+            java.util.Arrays.fill(xi, g.cInG() * hq * wq * BLOCK, size * BLOCK, 0f);
             return;
         }
         // Stride above 1: each sample padded and split into its phases in a staging buffer, then interleaved.
@@ -313,6 +320,9 @@ final class ShiftedWindows {
     Gemm.PanelB interleavedColumns(float[] xi, int firstColumn) {
         int[] chunk = chunkStarts();
         int nr = Gemm.panelWidth();
+        int wOut = g.wOut();
+        boolean evenRows = wOut % 2 == 0 && nr == 2 * BLOCK;
+        int rowGap = (wq - wOut) * BLOCK;
         return (pc, kc, jc, nc, pb) -> {
             // jc and nc are multiples of BLOCK (the panels are cut at multiples of 16, the columns end at one).
             int u0 = (firstColumn + jc) / BLOCK;
@@ -322,9 +332,27 @@ final class ShiftedWindows {
                 int start = windowStarts[pc + p] * BLOCK;
                 int d = p * nr;
                 int u = u0;
-                for (int sl = 0; sl < pairs; sl++, u += 2, d += sliver) {
-                    FloatVector.fromArray(Kernels.F, xi, start + chunk[u]).intoArray(pb, d);
-                    FloatVector.fromArray(Kernels.F, xi, start + chunk[u + 1]).intoArray(pb, d + BLOCK);
+                if (evenRows) {
+                    // Both pixels of a sliver lie in one output row: 16 contiguous floats, the next sliver's
+                    // right after them until the row ends.
+                    int j = u0 % wOut;
+                    int src = start + chunk[u0];
+                    for (int sl = 0; sl < pairs; sl++, d += sliver) {
+                        FloatVector.fromArray(Kernels.F, xi, src).intoArray(pb, d);
+                        FloatVector.fromArray(Kernels.F, xi, src + BLOCK).intoArray(pb, d + BLOCK);
+                        src += 2 * BLOCK;
+                        j += 2;
+                        if (j == wOut) {
+                            j = 0;
+                            src += rowGap;
+                        }
+                    }
+                    u += 2 * pairs;
+                } else {
+                    for (int sl = 0; sl < pairs; sl++, u += 2, d += sliver) {
+                        FloatVector.fromArray(Kernels.F, xi, start + chunk[u]).intoArray(pb, d);
+                        FloatVector.fromArray(Kernels.F, xi, start + chunk[u + 1]).intoArray(pb, d + BLOCK);
+                    }
                 }
                 if (nc % nr != 0) {
                     // The last sliver is half full: zeros in its upper lanes.
