@@ -1,5 +1,8 @@
 package dev.sfumato.nn.kernels;
 
+import dev.sfumato.tensor.kernels.Kernels;
+import jdk.incubator.vector.FloatVector;
+
 /**
  * Lowering a convolution to a matrix product (Chellapilla et al. 2006): {@code im2col} copies every receptive
  * field of one sample and one group into a column, so that the convolution becomes
@@ -22,18 +25,32 @@ public final class Im2Col {
      * Entries are added in a fixed order (row by row), so the result does not depend on threads.
      */
     public static void col2im(ConvGeometry g, float[] col, float[] dx, int dxOff, int c0) {
+        addColumns(g, col, dx, dxOff + c0 * g.h() * g.w(), 1, false);
+    }
+
+    /**
+     * col2im for a block of {@link Interleave#BLOCK} samples interleaved in the vector lanes: adds every entry of
+     * {@code col [colRows, H_out·W_out·BLOCK]} (column {@code (i·W_out + j)·BLOCK + s}) into
+     * {@code dxi [C_in/G, H, W, BLOCK]}, in the order of {@link #col2im}, so each sample gets the same bits as
+     * there. With {@code vectors} a pixel's {@code BLOCK} samples are one vector add; without, one float at a time.
+     */
+    static void col2imInterleaved(ConvGeometry g, float[] col, float[] dxi, boolean vectors) {
+        addColumns(g, col, dxi, 0, Interleave.BLOCK, vectors);
+    }
+
+    /** Both forms: {@code block} floats per position (one per sample), dx's channel 0 at {@code base}. */
+    private static void addColumns(ConvGeometry g, float[] col, float[] dx, int base, int block, boolean vectors) {
         int h = g.h();
         int w = g.w();
         int hOut = g.hOut();
         int wOut = g.wOut();
         int sH = g.strideH();
         int sW = g.strideW();
+        int cols = hOut * wOut * block;
         int r = 0;
         for (int c = 0; c < g.cInG(); c++) {
-            int plane = dxOff + (c0 + c) * h * w;
             for (int p = 0; p < g.kH(); p++) {
                 for (int q = 0; q < g.kW(); q++, r++) {
-                    int colBase = r * hOut * wOut;
                     int dh = p * g.dilH() - g.padH();
                     int dw = q * g.dilW() - g.padW();
                     int jLo = validFrom(dw, sW, wOut);
@@ -43,10 +60,24 @@ public final class Im2Col {
                         if (ih < 0 || ih >= h) {
                             continue;
                         }
-                        int src = colBase + i * wOut;
-                        int dst = plane + ih * w + dw;
-                        for (int j = jLo; j < jHi; j++) {
-                            dx[dst + j * sW] += col[src + j];
+                        int src = r * cols + i * wOut * block;
+                        int dst = base + ((c * h + ih) * w + dw) * block;
+                        if (block == 1) {
+                            for (int j = jLo; j < jHi; j++) {
+                                dx[dst + j * sW] += col[src + j];
+                            }
+                        } else if (vectors) {
+                            for (int j = jLo; j < jHi; j++) {
+                                int d = dst + j * sW * block;
+                                FloatVector.fromArray(Kernels.F, dx, d)
+                                        .add(FloatVector.fromArray(Kernels.F, col, src + j * block)).intoArray(dx, d);
+                            }
+                        } else {
+                            for (int j = jLo; j < jHi; j++) {
+                                for (int s = 0; s < block; s++) {
+                                    dx[dst + j * sW * block + s] += col[src + j * block + s];
+                                }
+                            }
                         }
                     }
                 }

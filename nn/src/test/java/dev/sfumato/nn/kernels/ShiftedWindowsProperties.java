@@ -99,6 +99,15 @@ class ShiftedWindowsProperties {
         sw.padInterleaved(x, inSample, inSample, count, 0, vector, true);
         assertArrayEquals(plain, vector, "padInterleaved: " + count + " samples, " + g);
 
+        // Rows without padding (the interleaved input gradient's dY): the channels of the block's samples.
+        float[] rowsPlain = new float[cIn * h * w * ShiftedWindows.BLOCK];
+        float[] rowsVector = new float[rowsPlain.length];
+        Arrays.fill(rowsPlain, Float.NaN);
+        Arrays.fill(rowsVector, Float.NaN);
+        Interleave.rows(x, inSample, inSample, count, cIn, h * w, rowsPlain, false);
+        Interleave.rows(x, inSample, inSample, count, cIn, h * w, rowsVector, true);
+        assertArrayEquals(rowsPlain, rowsVector, "Interleave.rows: " + count + " samples, " + g);
+
         // The scatter of a range of pixels [k0, k0 + pixels) of a result block.
         int hw = g.hOut() * g.wOut();
         int pixels = 1 + cut % hw;
