@@ -8,8 +8,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Plain timing loop for the side-by-side script: for each shape, warm up, then time {@code --reps} calls of
- * forward and of forward + backward. Prints TSV: {@code shape, threads, op, median_ms, best_ms, values}.
+ * Plain timing loop for the side-by-side script: for each shape, warm up (at least {@code --warmup} calls and two
+ * seconds), then time {@code --reps} calls of forward and of forward + backward. Prints TSV: {@code shape, threads, op, median_ms, best_ms, values}.
  *
  * <pre>java --add-modules=jdk.incubator.vector -cp benchmarks.jar dev.sfumato.benchmarks.nn.ConvRunner --threads 2 --reps 10</pre>
  */
@@ -45,8 +45,17 @@ public final class ConvRunner {
         }
     }
 
+    /** Warm-up lasts at least this long as well as {@code --warmup} calls. */
+    static final long WARMUP_NANOS = 2_000_000_000L;
+
+    /**
+     * Times {@code reps} calls after the warm-up: at least {@code warmup} calls and {@link #WARMUP_NANOS}. Five
+     * calls were not enough for a kernel path that the shapes before had not used (the first 14×14 shape's
+     * forward, the first to take the exact-column layout, measured 8-15 ms against 2 ms once compiled).
+     */
     private static double[] time(int warmup, int reps, Runnable r) {
-        for (int i = 0; i < warmup; i++) {
+        long start = System.nanoTime();
+        for (int i = 0; i < warmup || System.nanoTime() - start < WARMUP_NANOS; i++) {
             r.run();
         }
         double[] ms = new double[reps];
