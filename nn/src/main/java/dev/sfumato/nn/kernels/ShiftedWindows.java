@@ -396,12 +396,38 @@ final class ShiftedWindows {
      * {@code rows}. Each 16-float write is one cache line, as in {@link #gradientSlivers}.
      */
     void interleavedGradientSlivers(float[] dy, int off, int rows, int count, float[] out) {
+        interleavedGradientSlivers(dy, off, rows, count, out, !Kernels.REFERENCE_ONLY);
+    }
+
+    /**
+     * {@link #interleavedGradientSlivers}; with {@code vectors}, a full sliver of a full block goes through 8×8
+     * register transposes (eight channels by eight pixels of one sample at a time), otherwise one float at a time.
+     */
+    void interleavedGradientSlivers(float[] dy, int off, int rows, int count, float[] out, boolean vectors) {
         int hw = g.hOut() * g.wOut();
         int nr = Gemm.panelWidth();
         int k = hw * BLOCK;
         int sampleStride = g.cOut() * hw;
         for (int sl = 0; sl * nr < rows; sl++) {
             int channels = Math.min(nr, rows - sl * nr);
+            if (vectors && BLOCK == 8 && nr == 16 && channels == nr && count == BLOCK && hw >= 8) {
+                for (int s = 0; s < BLOCK; s++) {
+                    int src = off + s * sampleStride + sl * nr * hw;
+                    int dst = (sl * k + s) * nr;
+                    // out[(sl·K + (pix + c)·8 + s)·16 + oo] for pixels pix..pix+7 and channels oo: channels 0-7
+                    // and 8-15 of the sliver, each an 8×8 block; the last block overlaps the one before it.
+                    for (int pix = 0; ; pix += 8) {
+                        pix = Math.min(pix, hw - 8);
+                        Interleave.transpose8(dy, src + pix, hw, out, dst + pix * BLOCK * nr, BLOCK * nr, 8, false, 0f);
+                        Interleave.transpose8(dy, src + 8 * hw + pix, hw, out, dst + pix * BLOCK * nr + 8,
+                                BLOCK * nr, 8, false, 0f);
+                        if (pix == hw - 8) {
+                            break;
+                        }
+                    }
+                }
+                continue;
+            }
             int dst = sl * k * nr;
             for (int pix = 0; pix < hw; pix++) {
                 for (int s = 0; s < BLOCK; s++, dst += nr) {

@@ -108,6 +108,22 @@ class ShiftedWindowsProperties {
         Interleave.rows(x, inSample, inSample, count, cIn, h * w, rowsVector, true);
         assertArrayEquals(rowsPlain, rowsVector, "Interleave.rows: " + count + " samples, " + g);
 
+        // dY^T slivers of the interleaved weight gradient: 16 or 20 output channels (one full sliver, or one and a
+        // part), the block's samples from the second on.
+        int gradRows = lastInBatch ? 16 : 20;
+        ConvGeometry gg = ConvGeometry.conv2d("conv2d", new int[] {n, cIn, h, w}, new int[] {gradRows, cIn, 3, 3},
+                new int[] {stride, stride}, new int[] {pad, pad}, new int[] {1, 1}, 1);
+        ShiftedWindows gsw = new ShiftedWindows(gg);
+        int ghw = gg.hOut() * gg.wOut();
+        float[] dy = Tensor.randn(gen, n, gradRows, gg.hOut(), gg.wOut()).toArray();
+        float[] slPlain = new float[2 * ghw * ShiftedWindows.BLOCK * 16];
+        float[] slVector = new float[slPlain.length];
+        Arrays.fill(slPlain, Float.NaN);
+        Arrays.fill(slVector, Float.NaN);
+        gsw.interleavedGradientSlivers(dy, gradRows * ghw, gradRows, count, slPlain, false);
+        gsw.interleavedGradientSlivers(dy, gradRows * ghw, gradRows, count, slVector, true);
+        assertArrayEquals(slPlain, slVector, "interleavedGradientSlivers: " + count + " samples, " + gg);
+
         // The scatter of a range of pixels [k0, k0 + pixels) of a result block.
         int hw = g.hOut() * g.wOut();
         int pixels = 1 + cut % hw;
