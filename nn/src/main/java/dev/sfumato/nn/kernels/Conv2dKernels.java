@@ -19,11 +19,13 @@ import dev.sfumato.tensor.kernels.Scratch;
  * the image ({@link ShiftedWindows}; split into phases when the stride is above 1), so the column matrix is
  * never written out and no thread waits for another. With stride 1 the input gradient is itself a stride-1
  * convolution with flipped weights ({@link #flippedWeight}), so it takes the same path instead of a GEMM
- * plus col2im. On small images (14×14, 7×7) the forward takes blocks of eight samples interleaved in the
- * vector lanes instead, so that its products compute no extra columns ({@link #columnsFor}). The weight
- * gradient sums over samples: tasks own fixed blocks of samples, multiply with K running over the whole block
- * ({@link #backwardWeightBatched}), write private partial sums, and the partials are added in block order, so
- * the result is the same on any number of threads. A 1×1
+ * plus col2im. On small images (14×14, 7×7) the forward and the weight gradient take blocks of eight samples
+ * interleaved in the vector lanes instead, so that their products compute no extra columns ({@link #columnsFor},
+ * {@link #backwardWeightInterleaved}); the strided input gradient uses the same blocks for one product per block
+ * and a vectorised col2im ({@link #backwardInputInterleaved}). The weight gradient sums over samples: tasks own
+ * fixed blocks of samples, multiply with K running over the whole block ({@link #backwardWeightBatched}), write
+ * private partial sums, and the partials are added in block order, so the result is the same on any number of
+ * threads. A 1×1
  * convolution with stride 1 and no padding needs no lowering: the input already is the column matrix.
  *
  * <p>{@link Conv2dReference} is the specification; {@code -Dsfumato.kernels=reference} routes every call there.
@@ -72,11 +74,17 @@ public final class Conv2dKernels {
                 && g.h() == g.hOut() && g.w() == g.wOut();
     }
 
-    /** How the forward lays out the columns of its products (see {@link ShiftedWindows}). */
+    /** How a convolution lays out the columns of its products (see {@link ShiftedWindows}). */
     enum Columns {
-        /** One sample per product, output pixels on the padded width (extra columns computed and dropped). */
+        /**
+         * One sample per product (forward, input gradient) or blocks of samples one after another (weight
+         * gradient), output pixels on the padded width: extra columns computed and dropped.
+         */
         WIDE,
-        /** Blocks of samples per product, exactly the output pixels ({@link ShiftedWindows#exactColumns}). */
+        /**
+         * Blocks of eight samples interleaved in the vector lanes ({@link Interleave}), exactly the output pixels
+         * ({@link ShiftedWindows#interleavedColumns}).
+         */
         EXACT
     }
 
@@ -89,10 +97,10 @@ public final class Conv2dKernels {
      * The forward's column layout for a geometry: {@link Columns#EXACT} when the wide form would compute more
      * than a tenth extra columns ((W_q − W_out) / W_out > 0.1: 14×14 and 7×7 with a 3×3 kernel, not 28×28) and
      * the blocks of samples share out evenly over the threads. Measured in one JVM, batch 64, 1 thread, the two
-     * alternated (time exact/wide, medians of 30 pairs): 0.69-0.74 at 7×7 (64 and 128 channels), 0.94-0.95 at
-     * 14×14, 0.87-0.91 for stride 2 from 14×14; but 1.05-1.12 at 28×28 and for stride 2 from 28×28, where the
-     * transposes into and out of the interleaved layout cost more than the 7% extra columns, and 1.2 for a single
-     * input channel, whose products are all output. The choice changes no bits.
+     * alternated (time exact/wide, medians of 20-30 pairs): 0.69-0.77 at 7×7 (64 and 128 channels), 0.94-0.95 at
+     * 14×14, 0.87-0.92 for stride 2 from 14×14; but 0.99-1.01 at 28×28 and 1.09-1.13 for stride 2 from 28×28,
+     * where the transposes into and out of the interleaved layout cost what the 7% extra columns do, and 1.2-1.3
+     * for a single input channel, whose products are all output. The choice changes no bits.
      */
     static Columns columnsFor(ConvGeometry g, int threads) {
         return wideWastes(g) && blocksShareOut(g, threads) ? Columns.EXACT : Columns.WIDE;

@@ -212,7 +212,7 @@ final class ShiftedWindows {
         };
     }
 
-    /** Samples per block of the interleaved forward: one per vector lane. */
+    /** Samples per block of the interleaved layout: one per vector lane. */
     static final int BLOCK = Interleave.BLOCK;
 
     /** Floats of a block's interleaved padded images: {@link #paddedSize} positions of {@link #BLOCK} floats. */
@@ -466,7 +466,7 @@ final class ShiftedWindows {
                 bias, c0, vectors);
     }
 
-    /** Per-thread buffers of the interleaved forward: staging (stride above 1), interleaved images, result. */
+    /** Per-thread buffers of the interleaved layout: staging (stride above 1), interleaved images, result. */
     private static final Scratch STAGING = new Scratch();
     private static final Scratch RESULT = new Scratch();
 
