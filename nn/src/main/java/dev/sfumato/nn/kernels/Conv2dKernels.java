@@ -168,6 +168,7 @@ public final class Conv2dKernels {
             int per = ShiftedWindows.BLOCK;
             int cols = hw * per;
             int nr = Gemm.panelWidth();
+            int chunk = Math.max(nr, RESULT_FLOATS / cOutG / nr * nr);    // columns per product
             Parallel.forRange(Math.ceilDiv(g.n(), per), (b0, b1) -> {
                 for (int block = b0; block < b1; block++) {
                     int first = block * per;
@@ -177,7 +178,6 @@ public final class Conv2dKernels {
                         sw.padInterleaved(xd, xo + first * inSample, inSample, count, grp * g.cInG(), xi);
                         // Y_g [C_out/G, H_out·W_out·8] = W_g [C_out/G, rows] · col [rows, H_out·W_out·8], a range
                         // of columns at a time so that the result is still in cache when it is scattered.
-                        int chunk = Math.max(nr, RESULT_FLOATS / cOutG / nr * nr);
                         for (int c0 = 0; c0 < cols; c0 += chunk) {
                             int n = Math.min(chunk, cols - c0);
                             float[] yi = sw.resultBuffer(cOutG, n);
@@ -237,23 +237,31 @@ public final class Conv2dKernels {
      * ({@link Columns#EXACT}), whose col2im adds a pixel's eight samples as one vector. The same bits either way.
      */
     static Tensor backwardInput(ConvGeometry g, Tensor dy, Tensor w, Columns layout) {
-        if (layout == Columns.EXACT) {
-            return backwardInputInterleaved(g, dy, w);
-        }
         Tensor dyc = dy.contiguous();
         Tensor wc = w.contiguous();
         Tensor dx = Tensor.zeros(g.inputShape());
-        float[] dyd = dyc.data();
-        float[] wd = wc.data();
-        float[] dxd = dx.data();
-        int dyo = dyc.offset();
-        int wo = wc.offset();
+        // W_gᵀ is the A of every product: packed once here, shared by all samples.
+        Gemm.PackedA[] weightsT = new Gemm.PackedA[g.groups()];
+        for (int grp = 0; grp < g.groups(); grp++) {
+            weightsT[grp] = Gemm.packA(true, g.colRows(), g.cOutG(), wc.data(),
+                    wc.offset() + grp * g.cOutG() * g.colRows(), g.colRows());
+        }
+        if (layout == Columns.EXACT) {
+            backwardInputInterleaved(g, dyc.data(), dyc.offset(), weightsT, dx.data());
+        } else {
+            backwardInputPerSample(g, dyc.data(), dyc.offset(), weightsT, dx.data());
+        }
+        return dx;
+    }
+
+    /** dx (zeros to start) from dy, one sample per product: a pointwise product straight into dx, or GEMM + col2im. */
+    private static void backwardInputPerSample(ConvGeometry g, float[] dyd, int dyo, Gemm.PackedA[] weightsT,
+                                               float[] dxd) {
         int inSample = g.cIn() * g.h() * g.w();
         int hw = g.colCols();
         int rows = g.colRows();
         int cOutG = g.cOutG();
         boolean pointwise = isPointwise(g);
-        Gemm.PackedA[] weightsT = transposedWeights(g, wd, wo);
         Parallel.forRange(g.n(), (n0, n1) -> {
             float[] col = pointwise ? null : columns(rows * hw);
             for (int n = n0; n < n1; n++) {
@@ -271,21 +279,11 @@ public final class Conv2dKernels {
                 }
             }
         });
-        return dx;
-    }
-
-    /** W_gᵀ per group, the A of every product of the input gradient: packed once per call, shared by all samples. */
-    private static Gemm.PackedA[] transposedWeights(ConvGeometry g, float[] wd, int wo) {
-        Gemm.PackedA[] weightsT = new Gemm.PackedA[g.groups()];
-        for (int grp = 0; grp < g.groups(); grp++) {
-            weightsT[grp] = Gemm.packA(true, g.colRows(), g.cOutG(), wd, wo + grp * g.cOutG() * g.colRows(), g.colRows());
-        }
-        return weightsT;
     }
 
     /**
-     * The input gradient for blocks of {@link Interleave#BLOCK} samples: per block and group, dY interleaved
-     * ({@link Interleave#rows}), then
+     * dx (zeros to start) from dy for blocks of {@link Interleave#BLOCK} samples: per block and group, dY
+     * interleaved ({@link Interleave#rows}), then
      * <pre>
      * dcol [rows, H_out·W_out·8] = W_gᵀ [rows, C_out/G] · dYi [C_out/G, H_out·W_out·8]
      * </pre>
@@ -293,15 +291,8 @@ public final class Conv2dKernels {
      * Im2Col#col2imInterleaved}; the scalar col2im of the per-sample form was about a third of a stride-2 input
      * gradient), and the interleaved dx moved back into place ({@link Interleave#scatter}).
      */
-    private static Tensor backwardInputInterleaved(ConvGeometry g, Tensor dy, Tensor w) {
-        Tensor dyc = dy.contiguous();
-        Tensor wc = w.contiguous();
-        Tensor dx = Tensor.zeros(g.inputShape());
-        float[] dyd = dyc.data();
-        float[] wd = wc.data();
-        float[] dxd = dx.data();
-        int dyo = dyc.offset();
-        int wo = wc.offset();
+    private static void backwardInputInterleaved(ConvGeometry g, float[] dyd, int dyo, Gemm.PackedA[] weightsT,
+                                                 float[] dxd) {
         int per = Interleave.BLOCK;
         int inPixels = g.h() * g.w();
         int inSample = g.cIn() * inPixels;
@@ -310,7 +301,6 @@ public final class Conv2dKernels {
         int rows = g.colRows();
         int cOutG = g.cOutG();
         boolean vectors = !Kernels.REFERENCE_ONLY;
-        Gemm.PackedA[] weightsT = transposedWeights(g, wd, wo);
         Parallel.forRange(Math.ceilDiv(g.n(), per), (b0, b1) -> {
             for (int block = b0; block < b1; block++) {
                 int first = block * per;
@@ -329,7 +319,6 @@ public final class Conv2dKernels {
                 }
             }
         });
-        return dx;
     }
 
     /**
