@@ -88,6 +88,17 @@ class Ema:
                     self.shadow[k].copy_(v)
 
 
+def optimise(model, loss, opt, ema, warmup):
+    """The step's second half: backward, clip at norm 1, Adam, EMA, then the warmup's next lr."""
+    model.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), CLIP)
+    with torch.no_grad():
+        opt.step()
+        ema.update()
+    warmup.step()
+
+
 def train_step_fn(model, batch, seed):
     g = torch.Generator().manual_seed(seed + 100)
     data = torch.rand(DATASET_IMAGES, 1, 28, 28, generator=g) * 2 - 1   # [D, 1, 28, 28] in [-1, 1)
@@ -111,13 +122,7 @@ def train_step_fn(model, batch, seed):
         value = loss.item()
         if not math.isfinite(value):
             raise SystemExit(f"training diverged: loss {value}")
-        model.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), CLIP)
-        with torch.no_grad():
-            opt.step()
-            ema.update()
-        warmup.step()
+        optimise(model, loss, opt, ema, warmup)
         return value
 
     return step

@@ -10,8 +10,13 @@
 # q_sample, forward, MSE on eps, backward, clip at norm 1, Adam lr 2e-4, EMA) and its mirror in
 # benchmarks/scripts/ddpm_step_torch.py.
 #
+# With --djl, a third side joins each rotation: PyTorch 2.7 (libtorch, oneDNN) called from Java through DJL
+# (dev.sfumato.benchmarks.diffusion.DjlStepRunner, built by the Maven profile djl), running the same step
+# exported as TorchScript by benchmarks/scripts/ddpm_step_torchscript.py, and the table gains its columns.
+# Its first run unpacks libtorch (about 450 MB) into ~/.djl.ai; nothing is downloaded.
+#
 # Usage: benchmarks/scripts/step-side-by-side.sh [--batch 64] [--rounds 3] [--warmup 2] [--steps 5]
-#                                                [--threads "1 2"] [--modes "train sample"]
+#                                                [--threads "1 2"] [--modes "train sample"] [--djl]
 # Environment: PYTHON (default /usr/bin/python3), SFUMATO_JAVA_OPTS (extra JVM flags, as for the launcher).
 #
 # Time and allocation per step under JMH (gc.alloc.rate.norm is bytes per step):
@@ -27,6 +32,7 @@ WARMUP=2
 STEPS=5
 THREADS="1 2"
 MODES="train sample"
+DJL=0
 PYTHON=${PYTHON:-/usr/bin/python3}
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -36,6 +42,7 @@ while [[ $# -gt 0 ]]; do
         --steps) STEPS=$2; shift 2 ;;
         --threads) THREADS=$2; shift 2 ;;
         --modes) MODES=$2; shift 2 ;;
+        --djl) DJL=1; shift ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
@@ -50,6 +57,19 @@ jar="$root/benchmarks/target/benchmarks.jar"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
+if [ "$DJL" = 1 ]; then
+    # not `grep -q` under pipefail (see require_openblas in lib.sh)
+    if [[ ! -f "$root/benchmarks/target/djl-classpath.txt" ]] \
+            || ! "$(dirname "$java")/jar" tf "$jar" | grep DjlStepRunner > /dev/null; then
+        echo "building benchmarks.jar with the djl profile ..." >&2
+        (cd "$root" && mvn -B -q -pl benchmarks -am -P djl package -DskipTests) >&2
+    fi
+    djl_cp="$jar:$(cat "$root/benchmarks/target/djl-classpath.txt")"
+    echo "exporting the TorchScript step for DJL ..." >&2
+    "$PYTHON" "$root/benchmarks/scripts/ddpm_step_torchscript.py" --out "$out/models" --batch "$BATCH" \
+        > /dev/null 2> "$out/log" || { cat "$out/log" >&2; exit 1; }
+fi
+
 # Runs one side once; appends its result line to all.txt, or prints its log and stops.
 run() {
     local name=$1; shift
@@ -58,7 +78,7 @@ run() {
         cat "$out/log" >&2
         exit 1
     fi
-    grep -E '^(sfumato|torch) ' "$out/line" >> "$out/all.txt"
+    grep -E '^(sfumato|torch|djl) ' "$out/line" >> "$out/all.txt"
 }
 
 echo "java: $java; python: $PYTHON (torch $("$PYTHON" -c 'import torch; print(torch.__version__)'));" \
@@ -93,6 +113,12 @@ for t in $THREADS; do
             run PyTorch env OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS="$t" "$PYTHON" \
                 "$root/benchmarks/scripts/ddpm_step_torch.py" \
                 --mode "$mode" --batch "$BATCH" --threads "$t" --warmup "$WARMUP" --steps "$STEPS"
+            if [ "$DJL" = 1 ]; then
+                echo "threads=$t $mode round $r/$ROUNDS: PyTorch 2 through DJL ..." >&2
+                run DJL env OMP_NUM_THREADS="$t" "$java" --enable-native-access=ALL-UNNAMED -cp "$djl_cp" \
+                    dev.sfumato.benchmarks.diffusion.DjlStepRunner --models "$out/models" \
+                    --mode "$mode" --batch "$BATCH" --threads "$t" --warmup "$WARMUP" --steps "$STEPS"
+            fi
         done
     done
 done
@@ -111,9 +137,11 @@ def pooled(impl, key):
     rss = max(float(r["peak_rss_mb"]) for r in rs) if rs else float("nan")
     return ms, rss, rs
 
+djl = any(k[0] == "djl" for k in runs)
 print("| mode | threads | batch | Sfumato ms median / best | PyTorch ms median / best | ratio S/P (median)"
-      " | Sfumato img/s | PyTorch img/s | Sfumato alloc MB/step | Sfumato peak RSS MB | PyTorch peak RSS MB |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+      " | Sfumato img/s | PyTorch img/s | Sfumato alloc MB/step | Sfumato peak RSS MB | PyTorch peak RSS MB |"
+      + (" DJL (PyTorch 2) ms median / best | ratio S/DJL | DJL peak RSS MB |" if djl else ""))
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|---:|---:|" if djl else ""))
 for key in sorted({k[1:] for k in runs}, key=lambda k: (k[1], k[0] != "train", k[2])):
     mode, threads, batch = key
     s, s_rss, s_runs = pooled("sfumato", key)
@@ -122,6 +150,11 @@ for key in sorted({k[1:] for k in runs}, key=lambda k: (k[1], k[0] != "train", k
         continue
     sm, om = statistics.median(s), statistics.median(o)
     alloc = statistics.median(float(r["alloc_mb_per_step"]) for r in s_runs)
-    print(f"| {mode} | {threads} | {batch} | {sm:.1f} / {min(s):.1f} | {om:.1f} / {min(o):.1f} | {sm / om:.2f}"
-          f" | {batch * 1000 / sm:.1f} | {batch * 1000 / om:.1f} | {alloc:.0f} | {s_rss:.0f} | {o_rss:.0f} |")
+    row = (f"| {mode} | {threads} | {batch} | {sm:.1f} / {min(s):.1f} | {om:.1f} / {min(o):.1f} | {sm / om:.2f}"
+           f" | {batch * 1000 / sm:.1f} | {batch * 1000 / om:.1f} | {alloc:.0f} | {s_rss:.0f} | {o_rss:.0f} |")
+    if djl:
+        d, d_rss, _ = pooled("djl", key)
+        dm = statistics.median(d) if d else float("nan")
+        row += f" {dm:.1f} / {min(d, default=float('nan')):.1f} | {sm / dm:.2f} | {d_rss:.0f} |"
+    print(row)
 PY

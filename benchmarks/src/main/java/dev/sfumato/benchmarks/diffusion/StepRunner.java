@@ -46,33 +46,13 @@ public final class StepRunner {
     private StepRunner() {}
 
     public static void main(String[] args) throws IOException {
-        String mode = "train";
-        int batch = 64;
-        int threads = Runtime.getRuntime().availableProcessors();
-        int warmup = 2;
-        int steps = 5;
-        long seed = 0;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (i + 1 >= args.length) {
-                throw usage("missing value after " + a);
-            }
-            switch (a) {
-                case "--mode" -> mode = args[++i];
-                case "--batch" -> batch = Integer.parseInt(args[++i]);
-                case "--threads" -> threads = Integer.parseInt(args[++i]);
-                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
-                case "--steps" -> steps = Integer.parseInt(args[++i]);
-                case "--seed" -> seed = Long.parseLong(args[++i]);
-                default -> throw usage("unknown argument " + a);
-            }
-        }
-        if (!mode.equals("train") && !mode.equals("sample")) {
-            throw usage("--mode must be train or sample, got '" + mode + "'");
-        }
-        if (batch < 1 || threads < 1 || warmup < 0 || steps < 1) {
-            throw usage("need batch >= 1, threads >= 1, warmup >= 0, steps >= 1");
-        }
+        Options o = Options.parse("StepRunner", args, false);
+        String mode = o.mode();
+        int batch = o.batch();
+        int threads = o.threads();
+        int warmup = o.warmup();
+        int steps = o.steps();
+        long seed = o.seed();
         Parallel.setThreads(threads);
 
         Runnable step;
@@ -114,12 +94,59 @@ public final class StepRunner {
                 gc1[0] - gc0[0], gc1[1] - gc0[1], peakRssMb(), String.join(",", all));
     }
 
-    private static IllegalArgumentException usage(String why) {
-        return new IllegalArgumentException("StepRunner: " + why + " (expected --mode train|sample --batch N"
-                + " --threads N --warmup N --steps N --seed N)");
+    /**
+     * The options of both step runners: {@code --mode train|sample --batch N --threads N --warmup N --steps N
+     * --seed N}, and {@code --models DIR} for {@code DjlStepRunner} (the TorchScript files), which alone takes it.
+     */
+    record Options(String mode, int batch, int threads, int warmup, int steps, long seed, Path models) {
+
+        static Options parse(String runner, String[] args, boolean takesModels) {
+            String mode = "train";
+            int batch = 64;
+            int threads = Runtime.getRuntime().availableProcessors();
+            int warmup = 2;
+            int steps = 5;
+            long seed = 0;
+            Path models = null;
+            String expected = "--mode train|sample --batch N --threads N --warmup N --steps N --seed N"
+                    + (takesModels ? " --models DIR" : "");
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                if (i + 1 >= args.length) {
+                    throw usage(runner, "missing value after " + a, expected);
+                }
+                switch (a) {
+                    case "--mode" -> mode = args[++i];
+                    case "--batch" -> batch = Integer.parseInt(args[++i]);
+                    case "--threads" -> threads = Integer.parseInt(args[++i]);
+                    case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                    case "--steps" -> steps = Integer.parseInt(args[++i]);
+                    case "--seed" -> seed = Long.parseLong(args[++i]);
+                    case "--models" -> {
+                        if (!takesModels) {
+                            throw usage(runner, "unknown argument " + a, expected);
+                        }
+                        models = Path.of(args[++i]);
+                    }
+                    default -> throw usage(runner, "unknown argument " + a, expected);
+                }
+            }
+            if (!mode.equals("train") && !mode.equals("sample")) {
+                throw usage(runner, "--mode must be train or sample, got '" + mode + "'", expected);
+            }
+            if (batch < 1 || threads < 1 || warmup < 0 || steps < 1 || (takesModels && models == null)) {
+                throw usage(runner, "need batch >= 1, threads >= 1, warmup >= 0, steps >= 1"
+                        + (takesModels ? ", --models DIR" : ""), expected);
+            }
+            return new Options(mode, batch, threads, warmup, steps, seed, models);
+        }
+
+        private static IllegalArgumentException usage(String runner, String why, String expected) {
+            return new IllegalArgumentException(runner + ": " + why + " (expected " + expected + ")");
+        }
     }
 
-    private static double median(double[] v) {
+    static double median(double[] v) {
         double[] s = v.clone();
         Arrays.sort(s);
         int n = s.length;
