@@ -424,7 +424,10 @@ class ViewsTest {
     void dropoutMaskIsRandGeScaledBitForBit() {
         int threads = Parallel.threads();
         try {
-            for (double p : new double[] {0.0, 0.1, 0.5, 0.3333333333}) {
+            // A threshold equal to one of the draws (element 5) puts that element on the comparison's edge:
+            // u == p keeps it.
+            double edge = (Generator.bits(new Generator(17).nextStreamKey(), 5) >>> 40) * 0x1p-24;
+            for (double p : new double[] {0.0, 0.1, 0.5, 0.3333333333, 1e-9, 0.999, edge}) {
                 for (int t = 1; t <= 2; t++) {
                     Parallel.setThreads(t);
                     Tensor composite = Tensor.rand(new Generator(17), 3, 70_001).ge((float) p)
