@@ -15,12 +15,16 @@ it runs the same work as the other two sides, this script writes two TorchScript
     <out>/sample_b<N>.pt  forward(x_t) -> eps_hat: one no-grad network evaluation at t = 500, model.eval().
 
 TorchScript cannot enumerate a module's parameters inside a scripted method, so the U-Net is traced as a
-function of one flat parameter vector (each parameter a view into it):
-autograd, clipping, Adam and the EMA then run on that one vector, in the same arithmetic as torch.optim.Adam
-(single-tensor form). The traced graph is the network's own ops; the views add ~120 narrow/view nodes.
+function of one flat parameter vector (each parameter a view into it): autograd, clipping, Adam and the EMA
+then run on that one vector, in the same arithmetic as torch.optim.Adam (single-tensor form). The traced graph
+is the network's own ops; the views add ~120 narrow/view nodes. Random draws (data order, t, eps, dropout)
+come from the runtime's global generator.
 
-Each module carries a check pair, `check_x` and `check_out` (torch 1.13's output of the eval network on a fixed
-input), so the Java runner can confirm that libtorch 2.7 computes the same network before it times anything.
+Two checks keep the comparison honest. Before writing anything, verify() runs three steps of the scripted step
+next to the eager step of ddpm_step_torch.py from the same weights and draws and stops unless the losses, the
+weight updates and the EMA updates agree. The sample module carries a check (`check()`: the network on
+perturbed weights and a fixed input, with torch 1.13's output), which DjlStepRunner runs on libtorch 2.7
+before it times anything.
 
     /usr/bin/python3 benchmarks/scripts/ddpm_step_torchscript.py --out DIR --batch 64
 """

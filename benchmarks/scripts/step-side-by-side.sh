@@ -60,6 +60,7 @@ trap 'rm -rf "$out"' EXIT
 if [ "$DJL" = 1 ]; then
     # not `grep -q` under pipefail (see require_openblas in lib.sh)
     if [[ ! -f "$root/benchmarks/target/djl-classpath.txt" ]] \
+            || [[ -n "$(find "$root/benchmarks/src/djl" -newer "$jar" -type f | head -1)" ]] \
             || ! "$(dirname "$java")/jar" tf "$jar" | grep DjlStepRunner > /dev/null; then
         echo "building benchmarks.jar with the djl profile ..." >&2
         (cd "$root" && mvn -B -q -pl benchmarks -am -P djl package -DskipTests) >&2
