@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The second peer of {@code step-side-by-side.sh --djl} (issue 6): the same DDPM step as {@link StepRunner}
@@ -74,10 +75,10 @@ public final class DjlStepRunner {
             JniUtils.setNumInteropThreads(1);
             JniUtils.setNumThreads(threads);
             // trainParam: keep requires_grad on the weights (DJL clears it by default, for inference)
-            model.load(models, mode + "_b" + batch, java.util.Map.of("trainParam", String.valueOf(mode.equals("train"))));
+            model.load(models, mode + "_b" + batch, Map.of("trainParam", String.valueOf(mode.equals("train"))));
             PtSymbolBlock block = (PtSymbolBlock) model.getBlock();
             PtNDManager manager = (PtNDManager) model.getNDManager();
-            check(block, manager, models.resolve("sample_b" + batch + ".pt"));
+            check(manager, models.resolve("sample_b" + batch + ".pt"));
 
             // PtSymbolBlock.forward with training = true runs the module with autograd on, as the step needs;
             // with false, under no_grad (DJL's inference mode), as the sampler's evaluation runs.
@@ -128,7 +129,7 @@ public final class DjlStepRunner {
      * Runs the exported check of the network (see ddpm_step_torchscript.py) on this runtime and fails unless it
      * matches torch 1.13's output: the two peers must compute the same function before their times compare.
      */
-    private static void check(PtSymbolBlock current, PtNDManager manager, Path sampleFile)
+    private static void check(PtNDManager manager, Path sampleFile)
             throws IOException, MalformedModelException {
         try (Model sample = Model.newInstance("ddpm-check", "PyTorch")) {
             sample.load(sampleFile.getParent(), sampleFile.getFileName().toString().replaceFirst("\\.pt$", ""));
@@ -140,13 +141,17 @@ public final class DjlStepRunner {
                 IValue[] both = pair.toIValueTuple();
                 float[] out = both[0].toTensor((PtNDManager) scope).toFloatArray();
                 float[] ref = both[1].toTensor((PtNDManager) scope).toFloatArray();
+                if (out.length != ref.length) {
+                    throw new IllegalStateException(sampleFile + ": the check's output has " + out.length
+                            + " values, torch 1.13's " + ref.length);
+                }
                 double maxDiff = 0;
                 double maxRef = 0;
                 for (int i = 0; i < ref.length; i++) {
                     maxDiff = Math.max(maxDiff, Math.abs(out[i] - ref[i]));
                     maxRef = Math.max(maxRef, Math.abs(ref[i]));
                 }
-                if (out.length != ref.length || !(maxDiff <= CHECK_TOLERANCE * maxRef)) {
+                if (!(maxDiff <= CHECK_TOLERANCE * maxRef)) {
                     throw new IllegalStateException(String.format(Locale.ROOT, "%s: PyTorch %s computes another"
                             + " network than torch 1.13 (max |diff| %.3g, max |ref| %.3g)", sampleFile,
                             ai.djl.engine.Engine.getEngine("PyTorch").getVersion(), maxDiff, maxRef));
