@@ -38,7 +38,10 @@ public abstract class Node {
     int epoch;
     int dependencies;
     Tensor gradBuffer;
-    /** True when no other tensor shares gradBuffer's storage, so a leaf may keep it without a copy. */
+    /**
+     * True when no other tensor shares gradBuffer's storage: a leaf may keep it without a copy, and the Engine
+     * adds further gradients into it in place.
+     */
     boolean gradBufferOwned;
 
     /** A node for an op applied to {@code inputs}; call only when {@link #recording} said yes. */

@@ -49,4 +49,26 @@ class LeafGradAliasingTest {
         a.grad().fill(0f);
         assertArrayEquals(expectedB, b.grad().toArray());
     }
+
+    /**
+     * The engine adds a node's later gradients into its buffer in place only when the node owns the buffer. y = 2x
+     * feeds y + y, whose rule hands the incoming gradient (the user's g) to both inputs: y's buffer starts as g
+     * itself, so the second contribution must go out of place (dL/dx = 2·2g). With y·y as well (two fresh
+     * gradients), whichever runs first, the owned sum takes the rest in place: dL/dx = 2·(2g + 2y·g) = 12g at y = 2.
+     */
+    @Test
+    void aBufferIsAddedToInPlaceOnlyWhenTheNodeOwnsIt() {
+        Variable x = Variable.param(Tensor.ones(3));
+        Tensor g = Tensor.of(1, 2, 3);
+        Variable y = x.mul(2f);
+        y.add(y).backward(g);
+        assertArrayEquals(new float[] {4, 8, 12}, x.grad().toArray());
+        assertArrayEquals(new float[] {1, 2, 3}, g.toArray(), "the user's gradient is never written");
+
+        Variable x2 = Variable.param(Tensor.ones(3));
+        Variable y2 = x2.mul(2f);
+        y2.add(y2).add(y2.mul(y2)).backward(g);
+        assertArrayEquals(new float[] {12, 24, 36}, x2.grad().toArray());
+        assertArrayEquals(new float[] {1, 2, 3}, g.toArray(), "the user's gradient is never written");
+    }
 }
