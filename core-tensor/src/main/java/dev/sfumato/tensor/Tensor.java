@@ -190,20 +190,55 @@ public final class Tensor {
         }
         Tensor t = allocate(Shape.checked("dropoutMask", shape));
         long key = g.nextStreamKey();
-        float threshold = (float) p;
-        float scale = (float) (1 / (1 - p));
-        // uniform(key, i) >= threshold, without a branch: uniform is n·2^-24 for the integer n = bits >>> 40, so
-        // the test is n >= ceil(threshold·2^24) exactly (threshold·2^24 is exact in double). The same mask as the
-        // comparison; at p = 0.1 a branch mispredicted on about every tenth element had taken half the time.
-        long least = (long) Math.ceil((double) threshold * 0x1p24);
         float[] d = t.storage.data;
+        DropoutKeep keep = new DropoutKeep(p);
         fillParallel(d.length, (from, to) -> {
             for (int i = from; i < to; i++) {
-                long keep = (least - 1 - (Generator.bits(key, i) >>> 40)) >>> 63;    // 1 when n >= least
-                d[i] = keep * scale;
+                d[i] = keep.of(key, i) * keep.scale;
             }
         });
         return t;
+    }
+
+    /**
+     * {@code x · dropoutMask(g, p, x.shape())} for the mask that stream {@code key} gives (the key that mask would
+     * have drawn with {@code g.nextStreamKey()}), computed without materialising the mask: the same floats as the
+     * product. Element i of the mask is element i of x in row-major order. Dropout's forward and backward both use
+     * it, so the mask is regenerated rather than stored.
+     */
+    public static Tensor dropoutScale(Tensor x, long key, double p) {
+        if (!(p >= 0 && p < 1)) {
+            throw new IllegalArgumentException("dropoutScale: probability has to be in [0, 1), but got " + p);
+        }
+        Tensor xc = x.contiguous();
+        Tensor t = allocate(x.shape);
+        float[] xs = xc.storage.data;
+        int xo = xc.offset;
+        float[] d = t.storage.data;
+        DropoutKeep keep = new DropoutKeep(p);
+        fillParallel(d.length, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                d[i] = xs[xo + i] * (keep.of(key, i) * keep.scale);          // x · mask_i, as mul would compute it
+            }
+        });
+        return t;
+    }
+
+    /**
+     * Whether dropout keeps element i: {@code uniform(key, i) >= p} without a branch. uniform is n·2^-24 for the
+     * integer n = bits >>> 40, so the test is n >= ceil(p·2^24) exactly (p as a float; p·2^24 is exact in
+     * double). At p = 0.1 a branch mispredicted on about every tenth element had taken half the time.
+     */
+    private record DropoutKeep(long least, float scale) {
+
+        DropoutKeep(double p) {
+            this((long) Math.ceil((double) (float) p * 0x1p24), (float) (1 / (1 - p)));
+        }
+
+        /** 1 when element i is kept, else 0. */
+        long of(long key, long i) {
+            return (least - 1 - (Generator.bits(key, i) >>> 40)) >>> 63;
+        }
     }
 
     /** Standard normal values from the global generator, like {@code torch.randn}. */

@@ -451,6 +451,22 @@ class ViewsTest {
         assertEquals("dropoutMask: probability has to be in [0, 1), but got 1.0", e.getMessage());
     }
 
+    /** dropoutScale is x times the mask that the same stream key draws, without the mask: the same floats. */
+    @Test
+    void dropoutScaleIsTheProductWithTheMask() {
+        Tensor x = Tensor.randn(new Generator(3), 70, 301);
+        for (Tensor in : new Tensor[] {x, x.t()}) {                   // contiguous, and a transposed view
+            for (double p : new double[] {0.0, 0.1, 0.5, 0.999}) {
+                long key = new Generator(17).nextStreamKey();
+                Tensor mask = Tensor.dropoutMask(new Generator(17), p, in.shape());
+                assertArrayEquals(in.mul(mask).toArray(), Tensor.dropoutScale(in, key, p).toArray(), "p=" + p);
+            }
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Tensor.dropoutScale(x, 1L, -0.5));
+        assertEquals("dropoutScale: probability has to be in [0, 1), but got -0.5", e.getMessage());
+    }
+
     @Test
     void randnHasMeanZeroAndStdOne() {
         float[] v = Tensor.randn(new Generator(1234), 1_000_000).toArray();

@@ -1,5 +1,6 @@
 package dev.sfumato.nn.functional;
 
+import dev.sfumato.autograd.Node;
 import dev.sfumato.autograd.Variable;
 import dev.sfumato.tensor.Generator;
 import dev.sfumato.tensor.Tensor;
@@ -11,7 +12,10 @@ import dev.sfumato.tensor.Tensor;
  *
  * <p>The mask is drawn from a {@link Generator}, so a seed reproduces it on any number of threads. It is
  * not PyTorch's stream: the same seed gives a different mask there, which is why the golden tests check
- * dropout in eval only. The gradient is dy times the same mask (a {@code mul} by a constant).
+ * dropout in eval only. The gradient is dy times the same mask. The mask is never stored: it is a function of
+ * the stream key and the element's index ({@link Tensor#dropoutScale}), so backward regenerates it, and forward
+ * and backward are each one pass with the mask drawn on the fly. The values are those of {@code x.mul(mask)}
+ * with {@code mask = Tensor.dropoutMask(g, p, x.shape())}, bit for bit (test).
  */
 public final class Dropout {
 
@@ -33,7 +37,30 @@ public final class Dropout {
         if (p == 1) {
             return x.mul(0f);
         }
-        Tensor mask = Tensor.dropoutMask(g, p, x.shape());           // 1/(1 − p) with probability 1 − p, else 0
-        return x.mul(new Variable(mask));
+        long key = g.nextStreamKey();                                // the draw dropoutMask would make
+        Tensor y = Tensor.dropoutScale(x.value(), key, p);           // x · mask, mask 1/(1 − p) w.p. 1 − p, else 0
+        return Masked.record(x, key, p, y);
+    }
+
+    /** The autograd node: it keeps the stream key, not the mask. */
+    private static final class Masked extends Node {
+
+        private final long key;
+        private final double p;
+
+        private Masked(Variable x, long key, double p) {
+            super("dropout", x);
+            this.key = key;
+            this.p = p;
+        }
+
+        static Variable record(Variable x, long key, double p, Tensor y) {
+            return recording(x) ? new Masked(x, key, p).output(y) : new Variable(y);
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor gradOutput) {
+            return new Tensor[] {Tensor.dropoutScale(gradOutput, key, p)};   // dy · mask, the same mask
+        }
     }
 }

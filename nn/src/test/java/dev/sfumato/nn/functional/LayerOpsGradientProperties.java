@@ -8,6 +8,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 
 import static dev.sfumato.nn.functional.Draw.check;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
@@ -70,6 +71,26 @@ class LayerOpsGradientProperties {
         double sd = Math.sqrt(p * (1 - p) / 10_000);
         assertEquals(p, zeros / 10_000.0, 5 * sd, "fraction of zeros");
         assertSame(x, Dropout.dropout(x, p, false, new Generator(seed)), "eval mode is the identity");
+    }
+
+    /**
+     * Dropout regenerates its mask instead of storing it: forward and backward must equal the product with the
+     * materialised mask ({@code Tensor.dropoutMask} from the same generator) bit for bit, also for a transposed
+     * (non-contiguous) input, whose mask follows the row-major order of its shape.
+     */
+    @Property(tries = 20)
+    void dropoutEqualsTheProductWithTheMaterialisedMask(@ForAll long seed) {
+        Draw d = new Draw(seed);
+        double p = d.between(0, 9) / 10.0;
+        Tensor base = d.normal(d.between(1, 40), d.between(1, 70));
+        Tensor x = d.between(0, 1) == 0 ? base : base.t();
+        Tensor mask = Tensor.dropoutMask(new Generator(seed), p, x.shape());
+        Variable v = Variable.param(x);
+        Variable y = Dropout.dropout(v, p, true, new Generator(seed));
+        assertArrayEquals(x.mul(mask).toArray(), y.value().toArray(), "forward");
+        Tensor g = d.normal(x.shape());
+        y.backward(g);
+        assertArrayEquals(g.mul(mask).toArray(), v.grad().toArray(), "backward");
     }
 
     @Property(tries = 10)
