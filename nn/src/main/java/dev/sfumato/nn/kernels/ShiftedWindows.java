@@ -355,9 +355,12 @@ final class ShiftedWindows {
                     }
                 }
                 if (nc % nr != 0) {
-                    // The last sliver is half full: zeros in its upper lanes.
+                    // The last sliver is half full: zeros in its upper lanes, as whole vectors (Arrays.fill of
+                    // eight floats per panel row had been 1.8% of a 1-thread sampling step).
                     FloatVector.fromArray(Kernels.F, xi, start + chunk[u]).intoArray(pb, d);
-                    java.util.Arrays.fill(pb, d + BLOCK, d + nr, 0f);
+                    for (int z = d + BLOCK; z < d + nr; z += BLOCK) {
+                        FloatVector.zero(Kernels.F).intoArray(pb, z);
+                    }
                 }
             }
         };
