@@ -35,7 +35,13 @@ public final class VectorMath {
      * degree-6 polynomial, then the scale 2^n applied as two factors so that subnormal results round once.
      */
     public static FloatVector exp(FloatVector x) {
-        FloatVector xc = x.max(-104f).min(89f);                               // NaN stays NaN
+        // min(max(x, −104), 89) as two compare-and-blends: for these two constants the same value as Java's
+        // max and min for every input (NaN fails both compares and stays NaN; ±0 and ±∞ as max and min give
+        // them), without the extra instructions that Java's NaN and signed-zero rules cost max and min on AVX2.
+        // The SiLU kernels (1.6M floats in rows of 784, stand-alone, two alternating runs of each build): forward
+        // 2.01-2.20 -> 1.88-1.98 ms, backward 2.53-2.95 -> 2.38-2.49 ms.
+        FloatVector xc = x.blend(FloatVector.broadcast(x.species(), -104f), x.compare(VectorOperators.LT, -104f));
+        xc = xc.blend(FloatVector.broadcast(x.species(), 89f), xc.compare(VectorOperators.GT, 89f));
         FloatVector t = xc.fma(FloatVector.broadcast(x.species(), LOG2E), FloatVector.broadcast(x.species(), ROUND_MAGIC));
         FloatVector n = t.sub(ROUND_MAGIC);                                    // round(x·log2 e)
         FloatVector r = n.fma(FloatVector.broadcast(x.species(), -LN2_HI), xc);

@@ -19,7 +19,7 @@ class VectorMathTest {
 
     private static final float[] SPECIAL = {0f, -0f, 1f, -1f, Float.MIN_VALUE, Float.MIN_NORMAL, 1e-40f, Float.MAX_VALUE,
             -Float.MAX_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 88.72f, 88.73f, -87.3f, -103f,
-            -104f, -150f, 0.625f, -0.625f, 0.6249f, 9f, -9f, 20f, 1.4142135f, 0.70710677f, 2f, 0.5f};
+            -104f, -104.00001f, -103.99999f, 89f, 89.00001f, 88.99999f, -150f, 0.625f, -0.625f, 0.6249f, 9f, -9f, 20f, 1.4142135f, 0.70710677f, 2f, 0.5f};
 
     static float[] inputs(long seed, int n) {
         SplittableRandom r = new SplittableRandom(seed);
