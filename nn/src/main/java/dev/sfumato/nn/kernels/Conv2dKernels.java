@@ -436,12 +436,7 @@ public final class Conv2dKernels {
         int rowCuts = Math.clamp(Math.ceilDiv(2 * Parallel.threads(), Math.max(1, blocks)), 1, Math.max(1, rows / 4));
         int rowsPerCut = Math.ceilDiv(Math.ceilDiv(rows, rowCuts), 4) * 4;
         int wtSize = rows * cOutG;
-        float[] partials = new float[blocks * wtSize];                   // per block: dWᵀ_g [rows, C_out/G]
-        float[] dw = new float[g.cOut() * rows];
-        for (int grp = 0; grp < g.groups(); grp++) {
-            float[] sum = new float[wtSize];                             // dWᵀ_g, zeros to start the sum
-            int c0 = grp * g.cInG();
-            int o0 = grp * cOutG;
+        return weightGradientOfBlocks(g, blocks, (c0, o0, partials) ->
             Parallel.forRange(blocks * rowCuts, (t0, t1) -> {
                 for (int task = t0; task < t1; task++) {
                     int block = task / rowCuts;
@@ -463,10 +458,33 @@ public final class Conv2dKernels {
                                 cOutG);
                     }
                 }
-            });
-            // dWᵀ_g = Σ_block dWᵀ_g,block, blocks in order; then dW_g [C_out/G, rows] = (dWᵀ_g)ᵀ.
-            addInOrder(partials, blocks, wtSize, sum);
-            transposeInto(sum, rows, cOutG, dw, o0 * rows);
+            }));
+    }
+
+    /**
+     * Fills the partial sums dWᵀ_g,block [rows, C_out/G] of every block of one group (input channels from c0,
+     * output channels from o0), one after another in {@code partials}.
+     */
+    @FunctionalInterface
+    private interface BlockPartials {
+        void fill(int c0, int o0, float[] partials);
+    }
+
+    /**
+     * The scaffold both weight-gradient layouts share: per group, the blocks' partial sums (from {@code
+     * partials}), then dWᵀ_g = Σ_block dWᵀ_g,block in block order and dW_g [C_out/G, rows] = (dWᵀ_g)ᵀ.
+     */
+    private static Tensor weightGradientOfBlocks(ConvGeometry g, int blocks, BlockPartials partials) {
+        int rows = g.colRows();
+        int cOutG = g.cOutG();
+        int wtSize = rows * cOutG;
+        float[] perBlock = new float[blocks * wtSize];                   // per block: dWᵀ_g [rows, C_out/G]
+        float[] dw = new float[g.cOut() * rows];
+        for (int grp = 0; grp < g.groups(); grp++) {
+            float[] sum = new float[wtSize];                             // dWᵀ_g, zeros to start the sum
+            partials.fill(grp * g.cInG(), grp * cOutG, perBlock);
+            addInOrder(perBlock, blocks, wtSize, sum);
+            transposeInto(sum, rows, cOutG, dw, grp * cOutG * rows);
         }
         return Tensor.wrap(dw, g.weightShape());
     }
@@ -512,12 +530,7 @@ public final class Conv2dKernels {
         int perBlock = Math.clamp(Math.min(BLOCK_COLUMNS / sw.wide, g.n() / MIN_BLOCKS), 1, Math.max(1, g.n()));
         int blocks = Math.ceilDiv(g.n(), perBlock);
         int wtSize = rows * cOutG;
-        float[] partials = new float[blocks * wtSize];                   // per block: dWᵀ_g [rows, C_out/G]
-        float[] dw = new float[g.cOut() * rows];
-        for (int grp = 0; grp < g.groups(); grp++) {
-            float[] sum = new float[wtSize];                             // dWᵀ_g, zeros to start the sum
-            int c0 = grp * g.cInG();
-            int o0 = grp * cOutG;
+        return weightGradientOfBlocks(g, blocks, (c0, o0, partials) ->
             Parallel.forRange(blocks, (b0, b1) -> {
                 for (int block = b0; block < b1; block++) {
                     int first = block * perBlock;
@@ -535,12 +548,7 @@ public final class Conv2dKernels {
                                 stride, dyt, sl * k * nr, nr, 0f, partials, block * wtSize + sl * nr, cOutG);
                     }
                 }
-            });
-            // dWᵀ_g = Σ_block dWᵀ_g,block, blocks in order; then dW_g [C_out/G, rows] = (dWᵀ_g)ᵀ.
-            addInOrder(partials, blocks, wtSize, sum);
-            transposeInto(sum, rows, cOutG, dw, o0 * rows);
-        }
-        return Tensor.wrap(dw, g.weightShape());
+            }));
     }
 
     /**

@@ -23,28 +23,35 @@ final class Interleave {
      */
     static void rows(float[] src, int off, int sampleStride, int count, int rows, int pixels, float[] out,
                      boolean vectors) {
-        boolean transposes = vectors && count == BLOCK && BLOCK == 8;
         for (int o = 0; o < rows; o++) {
-            int from = off + o * pixels;
-            int to = o * pixels * BLOCK;
-            if (transposes && pixels >= 8) {
-                // Eight samples' rows, eight pixels at a time; the last block overlaps the one before it.
-                for (int k = 0; ; k += 8) {
-                    k = Math.min(k, pixels - 8);
-                    transpose8(src, from + k, sampleStride, out, to + k * BLOCK, BLOCK, BLOCK, false, 0f);
-                    if (k == pixels - 8) {
-                        break;
-                    }
+            row(src, off + o * pixels, sampleStride, count, pixels, out, o * pixels * BLOCK, vectors);
+        }
+    }
+
+    /**
+     * One row: {@code out[to + k·BLOCK + s] = src[from + s·sampleStride + k]} for the {@code pixels} pixels k and
+     * the {@code count <= BLOCK} samples s; zero in the lanes past {@code count}.
+     */
+    static void row(float[] src, int from, int sampleStride, int count, int pixels, float[] out, int to,
+                    boolean vectors) {
+        boolean transposes = vectors && count == BLOCK && BLOCK == 8;
+        if (transposes && pixels >= 8) {
+            // Eight samples' rows, eight pixels at a time; the last block overlaps the one before it.
+            for (int k = 0; ; k += 8) {
+                k = Math.min(k, pixels - 8);
+                transpose8(src, from + k, sampleStride, out, to + k * BLOCK, BLOCK, BLOCK, false, 0f);
+                if (k == pixels - 8) {
+                    break;
                 }
-            } else if (transposes && from + 7 * sampleStride + 8 <= src.length) {
-                // A row shorter than a vector: the eight floats read run past it, and only its own pixels'
-                // transposed rows are stored.
-                transpose8(src, from, sampleStride, out, to, BLOCK, pixels, false, 0f);
-            } else {
-                for (int k = 0; k < pixels; k++) {
-                    for (int s = 0; s < BLOCK; s++) {
-                        out[to + k * BLOCK + s] = s < count ? src[from + s * sampleStride + k] : 0f;
-                    }
+            }
+        } else if (transposes && from + 7 * sampleStride + 8 <= src.length) {
+            // A row shorter than a vector (7×7): the eight floats read run past it, and only its own pixels'
+            // transposed rows are stored.
+            transpose8(src, from, sampleStride, out, to, BLOCK, pixels, false, 0f);
+        } else {
+            for (int k = 0; k < pixels; k++) {
+                for (int s = 0; s < BLOCK; s++) {
+                    out[to + k * BLOCK + s] = s < count ? src[from + s * sampleStride + k] : 0f;
                 }
             }
         }

@@ -236,7 +236,6 @@ final class ShiftedWindows {
      */
     void padInterleaved(float[] x, int xOff, int inSample, int count, int c0, float[] xi, boolean vectors) {
         int size = paddedSize();
-        boolean transposes = vectors && count == BLOCK && BLOCK == 8;
         if (g.strideH() == 1 && g.strideW() == 1) {
             // Stride 1: the pixels straight to their lanes, a channel at a time (its H_p·W_p·BLOCK floats stay
             // in cache while the samples are written into it), and zeros only where the padding is.
@@ -253,28 +252,7 @@ final class ShiftedWindows {
                 java.util.Arrays.fill(xi, written, (c + 1) * hq * wq * BLOCK, 0f);
                 int src = xOff + (c0 + c) * h * w;
                 for (int i = 0; i < h; i++, src += w) {
-                    int d = (plane + i * wq) * BLOCK;
-                    if (transposes && w >= 8) {
-                        // Eight samples' rows, eight pixels at a time transposed in registers; the last block
-                        // overlaps the one before it.
-                        for (int j = 0; ; j += 8) {
-                            j = Math.min(j, w - 8);
-                            Interleave.transpose8(x, src + j, inSample, xi, d + j * BLOCK, BLOCK, BLOCK, false, 0f);
-                            if (j == w - 8) {
-                                break;
-                            }
-                        }
-                    } else if (transposes && src + 7 * inSample + 8 <= x.length) {
-                        // A row shorter than a vector (7×7): the eight floats read run into the next row, and
-                        // only the first w transposed rows, the row's own pixels, are stored.
-                        Interleave.transpose8(x, src, inSample, xi, d, BLOCK, w, false, 0f);
-                    } else {
-                        for (int s = 0; s < BLOCK; s++) {
-                            for (int j = 0; j < w; j++) {
-                                xi[d + j * BLOCK + s] = s < count ? x[src + s * inSample + j] : 0f;
-                            }
-                        }
-                    }
+                    Interleave.row(x, src, inSample, count, w, xi, (plane + i * wq) * BLOCK, vectors);
                 }
             }
             java.util.Arrays.fill(xi, g.cInG() * hq * wq * BLOCK, size * BLOCK, 0f);
@@ -289,17 +267,8 @@ final class ShiftedWindows {
                 java.util.Arrays.fill(staging, s * size, (s + 1) * size, 0f);
             }
         }
-        int t = 0;
-        if (vectors && BLOCK == 8) {
-            for (; t <= size - 8; t += 8) {
-                Interleave.transpose8(staging, t, size, xi, t * BLOCK, BLOCK, BLOCK, false, 0f);
-            }
-        }
-        for (; t < size; t++) {
-            for (int s = 0; s < BLOCK; s++) {
-                xi[t * BLOCK + s] = staging[s * size + t];
-            }
-        }
+        // The staging buffer holds all BLOCK samples (zeros past count): one "row" of size positions.
+        Interleave.row(staging, 0, size, BLOCK, size, xi, 0, vectors);
     }
 
     /**
