@@ -1,11 +1,15 @@
 package dev.sfumato.autograd;
 
+import dev.sfumato.tensor.Recycler;
+import dev.sfumato.tensor.Storage;
 import dev.sfumato.tensor.Tensor;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -24,6 +28,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code retainGraph}, each node releases its saved tensors and edges right after it ran, so the memory of
  * the forward pass is returned during backward, as in PyTorch.
  *
+ * <p>Inside a {@link Recycler} scope (and without {@code retainGraph}) the engine also hands memory back as
+ * soon as this backward is done with it, which is when reference counting would free it in PyTorch: the
+ * gradient a node received, once the node has run (unless its backward passed it on, or a leaf keeps it),
+ * a gradient added into another, and a tensor that nodes saved, once the last of those nodes has run.
+ * Only tensors allocated in the scope are recycled (the recycler ignores the rest), and any later use of
+ * one throws rather than reading the values of its next owner.
+ *
  * <p>The per-run state lives in fields of the nodes, tagged with a run number ({@code epoch}), which
  * avoids a hash map per backward. Consequently two threads must not run backward through a shared part
  * of a graph at the same time.
@@ -38,12 +49,20 @@ final class Engine {
         int epoch = EPOCHS.incrementAndGet();
         boolean anomaly = GradMode.current().anomaly;
 
+        // With recycling, how many of the nodes that will run saved each storage.
+        Map<Storage, int[]> savedBy = !retainGraph && Recycler.inScope() ? new IdentityHashMap<>() : null;
+
         // 1. Discover reachable nodes and count dependencies (iteratively: graphs can be 10^5 deep).
         ArrayDeque<Node> stack = new ArrayDeque<>();
         visit(root, epoch);
         stack.push(root);
         while (!stack.isEmpty()) {
             Node n = stack.pop();
+            if (savedBy != null) {
+                for (Tensor t : n.savedTensors()) {
+                    savedBy.computeIfAbsent(t.storage(), k -> new int[1])[0]++;
+                }
+            }
             if (n.released) {
                 throw new IllegalStateException("backward through a graph that was already freed: " + n.describe()
                         + " released its saved tensors after an earlier backward; pass retainGraph=true to that"
@@ -68,6 +87,7 @@ final class Engine {
         while (!ready.isEmpty()) {
             Node n = ready.removeLast();
             Tensor g = n.gradBuffer;
+            boolean gOwned = n.gradBufferOwned;
             n.gradBuffer = null;
             Node[] edges = n.next;
             // A null buffer means no consumer produced a gradient (all returned null); still propagate
@@ -90,22 +110,44 @@ final class Engine {
                     // the node then owns; an owned, contiguous buffer takes the next gradients in place. The
                     // same sums in the same order either way: what goes is a new tensor per sum (allocated and
                     // zeroed by the JVM, then collected).
+                    boolean fresh = isFresh(gi, g, grads, i);
                     if (m.gradBuffer == null) {
                         m.gradBuffer = gi;
-                        m.gradBufferOwned = isFresh(gi, g, grads, i);
-                    } else if (m.gradBufferOwned && m.gradBuffer.isContiguous()) {
-                        m.gradBuffer.addInPlace(gi);
+                        m.gradBufferOwned = fresh;
                     } else {
-                        m.gradBuffer = m.gradBuffer.add(gi);
-                        m.gradBufferOwned = true; // a new tensor
+                        if (m.gradBufferOwned && m.gradBuffer.isContiguous()) {
+                            m.gradBuffer.addInPlace(gi);
+                        } else {
+                            m.gradBuffer = m.gradBuffer.add(gi);
+                            m.gradBufferOwned = true; // a new tensor
+                        }
+                        if (savedBy != null && fresh) {
+                            Recycler.recycleNow(gi);                           // summed in: nothing else has it
+                        }
                     }
                 }
                 if (--m.dependencies == 0) {
                     ready.add(m);
                 }
             }
-            if (!retainGraph) {
-                n.release();
+            if (savedBy == null) {
+                if (!retainGraph) {
+                    n.release();
+                }
+                continue;
+            }
+            // Recycling: the gradient n received, unless n passed it on (add returns it as it is, a view's
+            // backward a view of it) or n is a leaf's sink (the leaf keeps it as its grad).
+            if (g != null && gOwned && !(n instanceof AccumulateGrad) && !sharesStorage(g, grads)) {
+                Recycler.recycleNow(g);
+            }
+            // ... and what n saved, once no node that is still to run saved it too.
+            List<Tensor> saved = n.savedTensors();
+            n.release();
+            for (Tensor t : saved) {
+                if (--savedBy.get(t.storage())[0] == 0) {
+                    Recycler.recycleNow(t);
+                }
             }
         }
     }
@@ -126,6 +168,18 @@ final class Engine {
             }
         }
         return true;
+    }
+
+    /** Whether {@code g} shares storage with any of the gradients a backward call returned. */
+    private static boolean sharesStorage(Tensor g, Tensor[] grads) {
+        if (grads != null) {
+            for (Tensor t : grads) {
+                if (t != null && t.sharesStorageWith(g)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static void visit(Node n, int epoch) {

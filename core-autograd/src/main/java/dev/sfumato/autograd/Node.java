@@ -2,6 +2,7 @@ package dev.sfumato.autograd;
 
 import dev.sfumato.tensor.Tensor;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -150,8 +151,25 @@ public abstract class Node {
     /**
      * Gradients of the inputs given {@code gradOutput = dL/dOut} (shaped like the output, possibly a
      * broadcast view). Entry {@code i} is null when {@link #needsInputGrad(int)} is false.
+     *
+     * <p>Each gradient must be either a new tensor or {@code gradOutput} itself or a view of it, and the node
+     * must not keep {@code gradOutput} or what it returns: the engine adds further gradients in place into a
+     * returned tensor that shares storage with nothing else, and inside a recycler scope it recycles
+     * {@code gradOutput} once this call has returned.
      */
     protected abstract Tensor[] backward(Tensor gradOutput);
+
+    /** The tensors this node saved and has not released yet, for the engine's recycling. */
+    final List<Tensor> savedTensors() {
+        List<Tensor> out = new ArrayList<>(savedCount);
+        for (int i = 0; i < savedCount; i++) {
+            Tensor t = saved[i].peek();
+            if (t != null) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
 
     /** Frees the saved tensors and cuts the edges, so the graph above can be collected. */
     void release() {

@@ -29,6 +29,10 @@ public final class SavedTensor {
             throw new IllegalStateException(owner.describe() + ": its saved tensors were freed by an earlier backward;"
                     + " pass retainGraph=true to the first backward to go through the graph twice");
         }
+        if (t.storage().recycled()) {
+            throw new IllegalStateException(owner.describe() + ": a tensor it saved for backward was recycled when a"
+                    + " Recycler scope closed; keep it (Scope.keep) or run the backward inside the scope");
+        }
         int now = t.version();
         if (now != version) {
             throw new IllegalStateException("in-place modification: " + owner.describe() + " saved a tensor at version "
@@ -36,6 +40,11 @@ public final class SavedTensor {
                     + (owner.site() == null ? " (enter Anomaly.detect() to see where " + owner.name() + " was created)" : ""));
         }
         return t;
+    }
+
+    /** The tensor without the checks (null once released), for the engine's bookkeeping. */
+    Tensor peek() {
+        return tensor;
     }
 
     void release() {

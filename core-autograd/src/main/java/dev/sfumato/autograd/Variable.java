@@ -11,6 +11,7 @@ import dev.sfumato.autograd.ops.Selection;
 import dev.sfumato.autograd.ops.Softmax;
 import dev.sfumato.autograd.ops.Structure;
 import dev.sfumato.autograd.ops.Views;
+import dev.sfumato.tensor.Recycler;
 import dev.sfumato.tensor.Shape;
 import dev.sfumato.tensor.Tensor;
 
@@ -149,11 +150,10 @@ public class Variable {
         return accumulator;
     }
 
-    /** Adds {@code g} to {@link #grad()}; the first gradient is copied so it never aliases graph tensors. */
     /**
      * Adds {@code g} into {@link #grad()}. The first gradient is copied unless the engine says no other
      * tensor shares its storage ({@code owned}), so that a leaf's grad never aliases another tensor (an
-     * optimiser may write into it in place).
+     * optimiser may write into it in place). The grad outlives any {@link Recycler} scope it was made in.
      */
     void accumulateGrad(Tensor g, boolean owned) {
         if (grad == null) {
@@ -161,6 +161,7 @@ public class Variable {
         } else {
             grad = grad.add(g);
         }
+        Recycler.exempt(grad);
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -21,14 +21,14 @@ final class Elementwise {
     private Elementwise() {}
 
     static Tensor unary(String op, Tensor x, UnaryOp f) {
-        Tensor out = Tensor.allocate(x.shape);
+        Tensor out = Tensor.allocateEmpty(x.shape);
         StridedLoop.run(out, new Tensor[] {x}, false,
                 (in, off, st, o, oOff, n) -> ElementwiseKernels.unary(f, in[0], off[0], o, oOff, n));
         return out;
     }
 
     static Tensor binary(String op, Tensor a, Tensor b, BinaryOp f) {
-        Tensor out = Tensor.allocate(Shape.broadcast(op, a.shape, b.shape));
+        Tensor out = Tensor.allocateEmpty(Shape.broadcast(op, a.shape, b.shape));
         StridedLoop.run(out, new Tensor[] {a, b}, true, (in, off, st, o, oOff, n) -> binaryRow(f, in, off, st, o, oOff, n));
         return out;
     }
@@ -47,21 +47,21 @@ final class Elementwise {
     }
 
     static Tensor binaryScalar(String op, Tensor a, float s, BinaryOp f) {
-        Tensor out = Tensor.allocate(a.shape);
+        Tensor out = Tensor.allocateEmpty(a.shape);
         StridedLoop.run(out, new Tensor[] {a}, false,
                 (in, off, st, o, oOff, n) -> ElementwiseKernels.binaryScalar(f, in[0], off[0], s, o, oOff, n));
         return out;
     }
 
     static Tensor scalarBinary(String op, float s, Tensor a, BinaryOp f) {
-        Tensor out = Tensor.allocate(a.shape);
+        Tensor out = Tensor.allocateEmpty(a.shape);
         StridedLoop.run(out, new Tensor[] {a}, false,
                 (in, off, st, o, oOff, n) -> ElementwiseKernels.scalarBinary(f, s, in[0], off[0], o, oOff, n));
         return out;
     }
 
     static Tensor clamp(String op, Tensor x, float min, float max) {
-        Tensor out = Tensor.allocate(x.shape);
+        Tensor out = Tensor.allocateEmpty(x.shape);
         StridedLoop.run(out, new Tensor[] {x}, false,
                 (in, off, st, o, oOff, n) -> ElementwiseKernels.clamp(in[0], off[0], min, max, o, oOff, n));
         return out;
@@ -72,14 +72,14 @@ final class Elementwise {
             throw new IllegalArgumentException("siluBackward: gradOutput " + Arrays.toString(gradOutput.shape)
                     + " and x " + Arrays.toString(x.shape) + " must have the same shape");
         }
-        Tensor out = Tensor.allocate(x.shape);
+        Tensor out = Tensor.allocateEmpty(x.shape);
         StridedLoop.run(out, new Tensor[] {gradOutput, x}, false, (in, off, st, o, oOff, n) ->
                 ElementwiseKernels.siluBackward(in[0], off[0], in[1], off[1], o, oOff, n));
         return out;
     }
 
     static Tensor where(Tensor cond, Tensor a, Tensor b) {
-        Tensor out = Tensor.allocate(Shape.broadcast("where", cond.shape, a.shape, b.shape));
+        Tensor out = Tensor.allocateEmpty(Shape.broadcast("where", cond.shape, a.shape, b.shape));
         StridedLoop.run(out, new Tensor[] {cond, a, b}, false, (in, off, st, o, oOff, n) ->
                 ElementwiseKernels.where(in[0], off[0], in[1], off[1], in[2], off[2], o, oOff, n));
         return out;

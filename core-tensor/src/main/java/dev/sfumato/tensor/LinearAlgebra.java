@@ -115,9 +115,9 @@ final class LinearAlgebra {
     private static void multiplyBatches(Tensor a, Tensor b, Tensor out, int batches, int m, int n, int k) {
         Layout la = Layout.of(a);
         Layout lb = Layout.of(b);
-        float[] ad = a.storage.data;
-        float[] bd = b.storage.data;
-        float[] cd = out.storage.data;
+        float[] ad = a.data();
+        float[] bd = b.data();
+        float[] cd = out.data();
         int rank = a.dim();
 
         int foldedLd = la.trans ? -1 : rowStrideOverBatch(a);

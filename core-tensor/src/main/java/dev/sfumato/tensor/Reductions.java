@@ -103,7 +103,7 @@ final class Reductions {
         int[] reduced = Shape.wrapDims(op, dims, rank);
         if (rank == 0) {
             Tensor out = Tensor.allocate(new int[0]);
-            out.storage.data[0] = fn.apply(x.storage.data, x.offset, 1, false);
+            out.data()[0] = fn.apply(x.data(), x.offset, 1, false);
             return out;
         }
         Tensor rows = rows(x, reduced);
@@ -115,12 +115,12 @@ final class Reductions {
             return out;
         }
         if (reducedCount(x.shape, reduced) == 0) {
-            java.util.Arrays.fill(out.storage.data, empty);
+            java.util.Arrays.fill(out.data(), empty);
             return out;
         }
-        float[] d = rows.storage.data;
+        float[] d = rows.data();
         int base = rows.offset;
-        float[] o = out.storage.data;
+        float[] o = out.data();
         if (outer == 1) {
             o[0] = fn.apply(d, base, m, true);
             return out;
@@ -192,7 +192,7 @@ final class Reductions {
                     + " (there is no identity)");
         }
         Tensor c = x.contiguous();
-        float[] d = c.storage.data;
+        float[] d = c.data();
         int n = c.numel();
         int blocks = Parallel.taskCount(n, BLOCK);
         float[] partial = new float[blocks];
@@ -257,9 +257,9 @@ final class Reductions {
         Tensor out = Tensor.allocate(rows.shape);
         int m = x.shape[d];
         int outer = m == 0 ? 0 : out.numel() / m;
-        float[] src = rows.storage.data;
+        float[] src = rows.data();
         int base = rows.offset;
-        float[] o = out.storage.data;
+        float[] o = out.data();
         int rowsPerTask = Math.max(1, GRAIN / Math.max(m, 1));
         Parallel.forRange(Parallel.taskCount(outer, rowsPerTask), (t0, t1) -> {
             int end = (int) Math.min(outer, (long) t1 * rowsPerTask);

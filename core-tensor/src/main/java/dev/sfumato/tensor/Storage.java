@@ -9,7 +9,9 @@ package dev.sfumato.tensor;
  */
 public final class Storage {
 
-    final float[] data;
+    float[] data;
+    /** The {@link Recycler} scope tracking this storage, or null. Guarded by the recycler's lock. */
+    Recycler.Scope scope;
     private int version;
 
     Storage(float[] data) {
@@ -24,6 +26,11 @@ public final class Storage {
     /** Records one in-place modification. Called by every in-place op. */
     void bump() {
         version++;
+    }
+
+    /** Whether {@link Recycler} has taken this storage's array back (any use of its tensors then throws). */
+    public boolean recycled() {
+        return data == null;
     }
 
     /** Length of the backing array. */

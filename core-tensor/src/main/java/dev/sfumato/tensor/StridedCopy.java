@@ -22,8 +22,8 @@ final class StridedCopy {
      */
     static void copy(Tensor src, Tensor dst) {
         int rank = src.shape.length;
-        float[] s = src.storage.data;
-        float[] d = dst.storage.data;
+        float[] s = src.data();
+        float[] d = dst.data();
         int numel = src.numel();
         if (numel == 0) {
             return;
@@ -52,8 +52,8 @@ final class StridedCopy {
     /** Copies rows [r0, r1) of the innermost dim, rows numbered in row-major order of the outer dims. */
     private static void copyRows(Tensor src, Tensor dst, int r0, int r1) {
         int rank = src.shape.length;
-        float[] s = src.storage.data;
-        float[] d = dst.storage.data;
+        float[] s = src.data();
+        float[] d = dst.data();
         int inner = src.shape[rank - 1];
         int sIn = src.strides[rank - 1];
         int dIn = dst.strides[rank - 1];

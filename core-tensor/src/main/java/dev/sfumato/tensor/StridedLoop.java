@@ -139,7 +139,7 @@ final class StridedLoop {
                         n = inner;
                     }
                     for (int i = 0; i < k; i++) {
-                        float[] data = ins[i].storage.data;
+                        float[] data = ins[i].data();
                         int stride = strides[i][r - 1];
                         if (stride == 1) {
                             arrays[i] = data;
@@ -163,7 +163,7 @@ final class StridedLoop {
                         }
                     }
                     int outStride = strides[k][r - 1];
-                    float[] od = out.storage.data;
+                    float[] od = out.data();
                     if (outStride == 1) {
                         body.row(arrays, offs, st, od, base[k] + s, n);
                     } else {

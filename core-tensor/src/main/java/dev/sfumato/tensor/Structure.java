@@ -225,7 +225,7 @@ final class Structure {
         }
         Tensor out = Tensor.allocate(outShape);
         if (value != 0f) {
-            Arrays.fill(out.storage.data, value);
+            Arrays.fill(out.data(), value);
         }
         // Copy the part of x that survives cropping into the part of out that is not padding.
         Tensor src = x;
@@ -379,8 +379,8 @@ final class Structure {
         checkIndexShape("gather", x, d, index, null);
         int[] idx = indices("gather", index, rank == 0 ? 1 : x.shape[d], d, x.shape);
         Tensor out = Tensor.allocate(index.shape);
-        float[] xd = x.storage.data;
-        float[] od = out.storage.data;
+        float[] xd = x.data();
+        float[] od = out.data();
         int dimStride = rank == 0 ? 0 : x.strides[d];
         // Odometer over index's shape: xOff addresses x at the same position, with the dim coordinate 0.
         int[] pos = new int[rank];
@@ -420,8 +420,8 @@ final class Structure {
         }
         int[] idx = indices(op, index, rank == 0 ? 1 : x.shape[d], d, x.shape); // all checked before any write
         Tensor out = inPlace ? x : x.clone();
-        float[] od = out.storage.data;
-        float[] sd = src.storage.data;
+        float[] od = out.data();
+        float[] sd = src.data();
         int dimStride = rank == 0 ? 0 : out.strides[d];
         int[] pos = new int[rank];
         int oOff = out.offset;

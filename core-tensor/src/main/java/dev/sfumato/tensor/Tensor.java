@@ -31,14 +31,28 @@ public final class Tensor {
         this.offset = offset;
     }
 
-    /** A fresh contiguous tensor of this shape filled with zeros. */
+    /** A fresh contiguous tensor of this shape filled with zeros (its array possibly recycled: {@link Recycler}). */
     static Tensor allocate(int[] shape) {
-        return new Tensor(new Storage(new float[Shape.numel(shape)]), shape.clone(), Shape.contiguousStrides(shape), 0);
+        return new Tensor(Recycler.storage(Shape.numel(shape), true), shape.clone(), Shape.contiguousStrides(shape), 0);
+    }
+
+    /** A fresh contiguous tensor whose elements are unspecified, for an op that writes all of them. */
+    static Tensor allocateEmpty(int[] shape) {
+        return new Tensor(Recycler.storage(Shape.numel(shape), false), shape.clone(), Shape.contiguousStrides(shape), 0);
     }
 
     // ---------------------------------------------------------------------------------------------
     // Creation
     // ---------------------------------------------------------------------------------------------
+
+    /**
+     * A tensor of the given shape whose elements are unspecified, like {@code torch.empty}: for an output that
+     * its op writes in full before anything reads it. Its array may be one that {@link Recycler} took back,
+     * still holding old values (tests fill those with NaN).
+     */
+    public static Tensor empty(int... shape) {
+        return allocateEmpty(Shape.checked("empty", shape));
+    }
 
     /** Zeros of the given shape, like {@code torch.zeros}. */
     public static Tensor zeros(int... shape) {
@@ -52,8 +66,8 @@ public final class Tensor {
 
     /** A tensor filled with {@code value}. */
     public static Tensor full(float value, int... shape) {
-        Tensor t = allocate(Shape.checked("full", shape));
-        Arrays.fill(t.storage.data, value);
+        Tensor t = allocateEmpty(Shape.checked("full", shape));
+        Arrays.fill(t.data(), value);
         return t;
     }
 
@@ -70,7 +84,7 @@ public final class Tensor {
     /** A scalar (rank-0) tensor. */
     public static Tensor scalar(float value) {
         Tensor t = allocate(new int[0]);
-        t.storage.data[0] = value;
+        t.data()[0] = value;
         return t;
     }
 
@@ -91,7 +105,7 @@ public final class Tensor {
         }
         Tensor t = allocate(new int[] {(int) n});
         for (int i = 0; i < n; i++) {
-            t.storage.data[i] = (float) (start + (double) i * step);
+            t.data()[i] = (float) (start + (double) i * step);
         }
         return t;
     }
@@ -106,7 +120,7 @@ public final class Tensor {
         // Like PyTorch: the first half counts up from start, the second half down from end (exact ends).
         int half = steps / 2;
         for (int i = 0; i < steps; i++) {
-            t.storage.data[i] = (float) (i < half ? start + step * i : end - step * (steps - 1 - i));
+            t.data()[i] = (float) (i < half ? start + step * i : end - step * (steps - 1 - i));
         }
         return t;
     }
@@ -120,7 +134,7 @@ public final class Tensor {
     public static Tensor eye(int n, int m) {
         Tensor t = zeros(n, m);
         for (int i = 0; i < Math.min(n, m); i++) {
-            t.storage.data[i * m + i] = 1f;
+            t.data()[i * m + i] = 1f;
         }
         return t;
     }
@@ -139,7 +153,7 @@ public final class Tensor {
             if (rows[i].length != m) {
                 throw new IllegalArgumentException("of: row " + i + " has length " + rows[i].length + ", expected " + m);
             }
-            System.arraycopy(rows[i], 0, t.storage.data, i * m, m);
+            System.arraycopy(rows[i], 0, t.data(), i * m, m);
         }
         return t;
     }
@@ -156,6 +170,7 @@ public final class Tensor {
             throw new IllegalArgumentException("wrap: shape " + Shape.str(shape) + " needs " + n
                     + " elements but the array has " + data.length);
         }
+        Recycler.escape(data); // the array now has two storages; a recycler scope must let go of it
         return new Tensor(new Storage(data), shape.clone(), Shape.contiguousStrides(shape), 0);
     }
 
@@ -166,9 +181,9 @@ public final class Tensor {
 
     /** Uniform values in [0, 1) from {@code g}. */
     public static Tensor rand(Generator g, int... shape) {
-        Tensor t = allocate(Shape.checked("rand", shape));
+        Tensor t = allocateEmpty(Shape.checked("rand", shape));
         long key = g.nextStreamKey();
-        float[] d = t.storage.data;
+        float[] d = t.data();
         fillParallel(d.length, (from, to) -> {
             for (int i = from; i < to; i++) {
                 d[i] = Generator.uniform(key, i);
@@ -188,9 +203,9 @@ public final class Tensor {
         if (!(p >= 0 && p < 1)) {
             throw new IllegalArgumentException("dropoutMask: probability has to be in [0, 1), but got " + p);
         }
-        Tensor t = allocate(Shape.checked("dropoutMask", shape));
+        Tensor t = allocateEmpty(Shape.checked("dropoutMask", shape));
         long key = g.nextStreamKey();
-        float[] d = t.storage.data;
+        float[] d = t.data();
         DropoutKeep keep = new DropoutKeep(p);
         fillParallel(d.length, (from, to) -> {
             for (int i = from; i < to; i++) {
@@ -211,10 +226,10 @@ public final class Tensor {
             throw new IllegalArgumentException("dropoutScale: probability has to be in [0, 1), but got " + p);
         }
         Tensor xc = x.contiguous();
-        Tensor t = allocate(x.shape);
-        float[] xs = xc.storage.data;
+        Tensor t = allocateEmpty(x.shape);
+        float[] xs = xc.data();
         int xo = xc.offset;
-        float[] d = t.storage.data;
+        float[] d = t.data();
         DropoutKeep keep = new DropoutKeep(p);
         fillParallel(d.length, (from, to) -> {
             for (int i = from; i < to; i++) {
@@ -248,9 +263,9 @@ public final class Tensor {
 
     /** Standard normal values from {@code g}. */
     public static Tensor randn(Generator g, int... shape) {
-        Tensor t = allocate(Shape.checked("randn", shape));
+        Tensor t = allocateEmpty(Shape.checked("randn", shape));
         long key = g.nextStreamKey();
-        float[] d = t.storage.data;
+        float[] d = t.data();
         fillParallel(d.length, (from, to) -> {
             for (int i = from; i < to; i++) {
                 d[i] = Generator.normal(key, i);
@@ -274,10 +289,10 @@ public final class Tensor {
         if (high <= low) {
             throw new IllegalArgumentException("randint: high (" + high + ") must be greater than low (" + low + ")");
         }
-        Tensor t = allocate(Shape.checked("randint", shape));
+        Tensor t = allocateEmpty(Shape.checked("randint", shape));
         long key = g.nextStreamKey();
         long range = (long) high - low;
-        float[] d = t.storage.data;
+        float[] d = t.data();
         fillParallel(d.length, (from, to) -> {
             for (int i = from; i < to; i++) {
                 d[i] = (float) (low + (long) (Generator.uniformDouble(key, i) * range));
@@ -343,7 +358,14 @@ public final class Tensor {
      * {@link #markModified()} afterwards.
      */
     public float[] data() {
-        return storage.data;
+        float[] d = storage.data;
+        if (d == null) {
+            // Every op reads through here, so a recycled tensor fails on use instead of showing another's values.
+            throw new IllegalStateException("this tensor " + Shape.str(shape) + " was recycled (allocated inside a"
+                    + " Recycler scope that has closed, or saved for a backward in that scope that is done with it);"
+                    + " keep it with Scope.keep to use it afterwards");
+        }
+        return d;
     }
 
     /** Bumps the version counter after a write through {@link #data()}. */
@@ -397,12 +419,12 @@ public final class Tensor {
 
     /** The element at {@code index} (negative indices count from the end). */
     public float get(int... index) {
-        return storage.data[flatIndex("get", index)];
+        return data()[flatIndex("get", index)];
     }
 
     /** Writes one element in place. */
     public void set(float value, int... index) {
-        storage.data[flatIndex("set", index)] = value;
+        data()[flatIndex("set", index)] = value;
         storage.bump();
     }
 
@@ -412,7 +434,7 @@ public final class Tensor {
             throw new IllegalArgumentException("item: only a one-element tensor can be converted to a float, shape is "
                     + Shape.str(shape));
         }
-        return storage.data[offset];
+        return data()[offset];
     }
 
     /** A copy of the values in row-major order. */
@@ -421,10 +443,10 @@ public final class Tensor {
             return new float[0]; // an empty view may have an offset past the end of its storage
         }
         Tensor c = contiguous();
-        if (c == this && offset == 0 && storage.data.length == numel()) {
-            return storage.data.clone();
+        if (c == this && offset == 0 && data().length == numel()) {
+            return data().clone();
         }
-        return Arrays.copyOfRange(c.storage.data, c.offset, c.offset + c.numel());
+        return Arrays.copyOfRange(c.data(), c.offset, c.offset + c.numel());
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -776,7 +798,7 @@ public final class Tensor {
     /** A contiguous copy that owns new storage. */
     @Override
     public Tensor clone() {
-        Tensor out = allocate(shape);
+        Tensor out = allocateEmpty(shape);
         StridedCopy.copy(this, out);
         return out;
     }

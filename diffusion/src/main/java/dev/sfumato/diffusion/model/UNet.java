@@ -11,6 +11,7 @@ import dev.sfumato.nn.layers.Embedding;
 import dev.sfumato.nn.layers.GroupNorm;
 import dev.sfumato.nn.layers.SelfAttention2d;
 import dev.sfumato.tensor.Generator;
+import dev.sfumato.tensor.Recycler;
 import dev.sfumato.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -161,7 +162,7 @@ public final class UNet extends Module implements Denoiser {
         }
 
         // 3. The middle, at the lowest resolution.
-        h = mid2.forward(midAttn.forward(mid1.forward(h, emb)), emb);
+        h = apply(mid2, apply(midAttn, apply(mid1, h, emb), emb), emb);
 
         // 4. Up the U: every ResBlock takes the matching skip, concatenated on channels.
         for (Module m : up) {
@@ -175,8 +176,20 @@ public final class UNet extends Module implements Denoiser {
         return convOut.forward(normOut.forwardSilu(h));                    // [N, C, H, W]
     }
 
+    /**
+     * One block. Without grad inside a recycler scope ({@link #predict}) the block runs in a scope of its own,
+     * so that its intermediate activations, dead once it returns, are reused by the next block: the peak
+     * memory of a sampling step stays the skip stack plus one block.
+     */
     private static Variable apply(Module m, Variable h, Variable emb) {
-        return m instanceof ResBlock r ? r.forward(h, emb) : m.forward(h);
+        if (NoGrad.isGradEnabled() || !Recycler.inScope()) {
+            return m instanceof ResBlock r ? r.forward(h, emb) : m.forward(h);
+        }
+        try (Recycler.Scope scope = Recycler.open()) {
+            Variable out = m instanceof ResBlock r ? r.forward(h, emb) : m.forward(h);
+            scope.keep(out.value());
+            return out;
+        }
     }
 
     private void checkInput(int[] shape, Tensor t, Tensor classLabels) {
@@ -200,8 +213,10 @@ public final class UNet extends Module implements Denoiser {
     /** The sampler's view: one no-grad forward pass. */
     @Override
     public Tensor predict(Tensor xt, Tensor t, Tensor classLabels) {
-        try (NoGrad ignored = NoGrad.enter()) {
-            return forward(new Variable(xt), t, classLabels).value();
+        // In a recycler scope: every activation is dead once the output is out, so later blocks and calls reuse
+        // their memory rather than the JVM zeroing new arrays (see apply).
+        try (NoGrad ignored = NoGrad.enter(); Recycler.Scope scope = Recycler.open()) {
+            return scope.keep(forward(new Variable(xt), t, classLabels).value());
         }
     }
 

@@ -16,6 +16,7 @@ import dev.sfumato.nn.optim.GradClip;
 import dev.sfumato.nn.optim.LinearWarmup;
 import dev.sfumato.nn.optim.Optimizer;
 import dev.sfumato.tensor.Generator;
+import dev.sfumato.tensor.Recycler;
 import dev.sfumato.tensor.Tensor;
 
 import java.io.IOException;
@@ -122,6 +123,29 @@ public final class Trainer {
         Tensor eps = Tensor.randn(rng, x0.shape());
         Tensor labels = classifierFreeLabels(batch.labels(), n);
 
+        // 2-4. Forward, loss and backward inside a recycler scope: everything they allocate is dead once the
+        // parameters' gradients are in (which the scope does not take), so backward and the next step reuse
+        // its memory instead of the JVM zeroing new arrays (BENCHMARKS.md, log: recycling).
+        float lossValue;
+        try (Recycler.Scope ignored = Recycler.open()) {
+            lossValue = lossAndGradients(x0, t, eps, labels);
+        }
+        // 5. Clip, update, EMA.
+        float gradNorm = GradClip.clipGradNorm(model.parameters(), config.gradClip());
+        double lr = optimizer.lr();
+        try (NoGrad ignored = NoGrad.enter()) {
+            optimizer.step();
+            ema.update();
+        }
+        step++;
+        if (warmup != null) {
+            warmup.step();
+        }
+        return new StepResult(step, lossValue, gradNorm, lr);
+    }
+
+    /** Steps 2-4 of {@link #step()}: the loss of one batch, and its gradients in the parameters' grads. */
+    private float lossAndGradients(Tensor x0, Tensor t, Tensor eps, Tensor labels) {
         // 2. Diffuse (eq. 4) and predict.
         Tensor xt = q.qSample(x0, t, eps);
         Variable out = model.forward(new Variable(xt), t, labels);
@@ -138,20 +162,10 @@ public final class Trainer {
             throw new TrainingDivergedException(step, lossValue);
         }
 
-        // 4. Backward, clip, update, EMA.
+        // 4. Backward: the parameters' gradients.
         model.zeroGrad();
         loss.backward();
-        float gradNorm = GradClip.clipGradNorm(model.parameters(), config.gradClip());
-        double lr = optimizer.lr();
-        try (NoGrad ignored = NoGrad.enter()) {
-            optimizer.step();
-            ema.update();
-        }
-        step++;
-        if (warmup != null) {
-            warmup.step();
-        }
-        return new StepResult(step, lossValue, gradNorm, lr);
+        return lossValue;
     }
 
     /** Labels with the null class put in with probability pUncond; null for an unconditional model. */

@@ -154,7 +154,8 @@ public final class Normalization {
             float[] beta = bias == null ? null : bias.value().toArray();
             double[] mean = new double[n * numGroups];
             double[] rstd = new double[n * numGroups];
-            float[] y = new float[xc.numel()];
+            Tensor yt = Tensor.empty(shape);
+            float[] y = yt.data();
             // Each task owns one (sample, group): its statistics and its block of y.
             Parallel.forRange(n * numGroups, (from, to) -> {
                 for (int ng = from; ng < to; ng++) {
@@ -173,7 +174,7 @@ public final class Normalization {
                     }
                 }
             });
-            Tensor out = Tensor.wrap(y, shape);                                // [N, C, *]
+            Tensor out = yt;                                                   // [N, C, *]
             Variable[] inputs = weight == null ? new Variable[] {x} : new Variable[] {x, weight, bias};
             return recording(Arrays.asList(inputs))
                     ? new GroupNorm(inputs, numGroups, xc, gamma, beta, mean, rstd, silu).output(out)
@@ -200,7 +201,8 @@ public final class Normalization {
             double[] a = new double[n * c];
             double[] b = new double[n * c];
             boolean wantDx = needsInputGrad(0);
-            float[] dx = wantDx ? new float[gc.numel()] : null;
+            Tensor dxt = wantDx ? Tensor.empty(inputShape(0)) : null;
+            float[] dx = wantDx ? dxt.data() : null;
             Parallel.forRange(n * groups, (from, to) -> {
                 // Per-thread buffers: a task body runs once per claimed task, and the tasks are (sample, group) pairs.
                 float[] yGroup = silu ? SILU_INPUT.floats(m) : null;
@@ -247,7 +249,7 @@ public final class Normalization {
             });
             Tensor[] grads = new Tensor[inputCount()];
             if (wantDx) {
-                grads[0] = Tensor.wrap(dx, inputShape(0));
+                grads[0] = dxt;
             }
             // 3. dγ_c = Σ_n rstd·(a − μ b), dβ_c = Σ_n b, summed over n in order.
             if (affine && (needsInputGrad(1) || needsInputGrad(2))) {

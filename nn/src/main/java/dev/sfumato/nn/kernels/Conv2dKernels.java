@@ -126,7 +126,7 @@ public final class Conv2dKernels {
         Tensor xc = x.contiguous();
         Tensor wc = w.contiguous();
         float[] b = bias == null ? null : bias.toArray();
-        Tensor y = Tensor.zeros(g.outputShape());
+        Tensor y = Tensor.empty(g.outputShape());
         float[] xd = xc.data();
         float[] wd = wc.data();
         float[] yd = y.data();

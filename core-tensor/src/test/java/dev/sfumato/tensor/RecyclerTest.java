@@ -1,0 +1,161 @@
+package dev.sfumato.tensor;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link Recycler}'s contract: what a scope did not keep is recycled when it closes, a recycled tensor throws on
+ * any use instead of showing its array's next values, and what is kept, wrapped, exempted or allocated outside
+ * a scope is never touched. Sizes are {@link Recycler#MIN_FLOATS} (the build's tests lower it to 1), so that
+ * every tensor here is tracked.
+ */
+class RecyclerTest {
+
+    private static final int N = Math.max(Recycler.MIN_FLOATS, 8);
+
+    @Test
+    void aTensorThatWasNotKeptThrowsOnEveryUseAfterTheScope() {
+        Tensor t;
+        Tensor view;
+        try (Recycler.Scope ignored = Recycler.open()) {
+            t = Tensor.ones(N);
+            view = t.reshape(2, N / 2);
+        }
+        assertTrue(t.storage().recycled());
+        IllegalStateException e = assertThrows(IllegalStateException.class, t::data);
+        assertTrue(e.getMessage().contains("recycled"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> t.add(1f));
+        assertThrows(IllegalStateException.class, t::sum);
+        assertThrows(IllegalStateException.class, t::toArray);
+        assertThrows(IllegalStateException.class, () -> view.get(0, 0));
+        assertThrows(IllegalStateException.class, () -> view.transpose(0, 1).contiguous());
+    }
+
+    @Test
+    void keptTensorsAndTheirViewsKeepTheirValues() {
+        Tensor kept;
+        try (Recycler.Scope scope = Recycler.open()) {
+            Tensor a = Tensor.arange(N);
+            kept = scope.keep(a.mul(2f));
+            Tensor.ones(N);                                            // recycled on close, kept is not
+        }
+        assertFalse(kept.storage().recycled());
+        assertEquals(2f * (N - 1), kept.reshape(1, N).get(0, N - 1));
+        assertEquals(2f, kept.get(1));
+    }
+
+    @Test
+    void theArrayGoesToTheNextTensorOfItsLengthAndZerosAreZeroFilled() {
+        float[] array;
+        try (Recycler.Scope ignored = Recycler.open()) {
+            array = Tensor.full(7f, N).data();                        // held here, so no collection takes it
+        }
+        Tensor zeros = Tensor.zeros(N);
+        assertSame(array, zeros.data());
+        assertArrayEquals(new float[N], zeros.toArray());
+        try (Recycler.Scope ignored = Recycler.open()) {
+            array = Tensor.full(7f, N).data();
+        }
+        assertSame(array, Tensor.empty(N).data(), "empty takes the pooled array as it is");
+    }
+
+    @Test
+    void tensorsOutsideAScopeAreNeverRecycled() {
+        Tensor t = Tensor.ones(N);
+        assertFalse(Recycler.recycleNow(t));
+        try (Recycler.Scope ignored = Recycler.open()) {
+            assertFalse(Recycler.recycleNow(t), "allocated before the scope opened");
+            t.addInPlace(Tensor.ones(N));
+        }
+        assertEquals(2f, t.get(N - 1));
+    }
+
+    @Test
+    void wrappedAndExemptedArraysAreLeftAlone() {
+        Tensor a;
+        Tensor wrapped;
+        Tensor exempt;
+        try (Recycler.Scope ignored = Recycler.open()) {
+            a = Tensor.full(3f, N);
+            wrapped = Tensor.wrap(a.data(), N);                        // a second storage on the same array
+            exempt = Tensor.full(4f, N);
+            Recycler.exempt(exempt);
+            assertFalse(Recycler.recycleNow(a));
+            assertFalse(Recycler.recycleNow(exempt));
+        }
+        assertEquals(3f, a.get(0));
+        assertEquals(3f, wrapped.get(N - 1));
+        assertEquals(4f, exempt.get(0));
+        assertNotSame(a.data(), Tensor.empty(N).data());
+    }
+
+    @Test
+    void recycleNowTakesATrackedTensorAtOnceButNotAKeptOne() {
+        try (Recycler.Scope scope = Recycler.open()) {
+            Tensor a = Tensor.ones(N);
+            Tensor b = scope.keep(Tensor.ones(N));
+            assertTrue(Recycler.recycleNow(a));
+            assertThrows(IllegalStateException.class, a::data);
+            assertFalse(Recycler.recycleNow(a), "only once");
+            assertFalse(Recycler.recycleNow(b));
+            assertEquals(1f, b.get(0));
+        }
+    }
+
+    @Test
+    void whatAnInnerScopeKeepsTheOuterOneRecyclesUnlessItKeepsItToo() {
+        Tensor inner;
+        Tensor both;
+        try (Recycler.Scope outer = Recycler.open()) {
+            try (Recycler.Scope scope = Recycler.open()) {
+                inner = scope.keep(Tensor.ones(N));
+                both = scope.keep(Tensor.ones(N));
+            }
+            assertEquals(1f, inner.get(0));
+            outer.keep(both);
+        }
+        assertThrows(IllegalStateException.class, inner::data);
+        assertEquals(1f, both.get(0));
+    }
+
+    @Test
+    void aScopeClosesOnItsOwnThreadAndInnermostFirst() throws InterruptedException {
+        Recycler.Scope outer = Recycler.open();
+        Recycler.Scope inner = Recycler.open();
+        assertThrows(IllegalStateException.class, outer::close);
+        AtomicReference<Throwable> elsewhere = new AtomicReference<>();
+        Thread other = new Thread(() -> {
+            try {
+                inner.close();
+            } catch (Throwable e) {
+                elsewhere.set(e);
+            }
+        });
+        other.start();
+        other.join();
+        assertTrue(elsewhere.get() instanceof IllegalStateException, String.valueOf(elsewhere.get()));
+        inner.close();
+        outer.close();
+        assertFalse(Recycler.inScope());
+    }
+
+    @Test
+    void otherThreadsAllocationsAreNotTracked() throws InterruptedException {
+        AtomicReference<Tensor> made = new AtomicReference<>();
+        try (Recycler.Scope ignored = Recycler.open()) {
+            Thread other = new Thread(() -> made.set(Tensor.ones(N)));
+            other.start();
+            other.join();
+        }
+        assertEquals(1f, made.get().get(0));
+    }
+}
