@@ -63,7 +63,7 @@ final class Structure {
         }
         int[] outShape = refShape.clone();
         outShape[d] = Math.toIntExact(total);
-        Tensor out = Tensor.allocate(outShape);
+        Tensor out = Tensor.allocateEmpty(outShape);                        // the parts below cover it
         int at = 0;
         for (Tensor t : tensors) {
             if (isLegacyEmpty(t)) {
