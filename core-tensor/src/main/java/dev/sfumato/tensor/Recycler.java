@@ -127,10 +127,21 @@ public final class Recycler {
         private final List<WeakReference<Storage>> tracked = new ArrayList<>();
         private final Map<Storage, Boolean> kept = new IdentityHashMap<>();
         private boolean closed;
+        /** When {@link #tracked} reaches this size, entries for collected or released storages are dropped. */
+        private int pruneAt = 1024;
 
         private Scope(Scope outer, Thread thread) {
             this.outer = outer;
             this.thread = thread;
+        }
+
+        /** Keeps a long-lived scope's list from growing with tensors that are gone. Called with the lock held. */
+        private void prune() {
+            tracked.removeIf(ref -> {
+                Storage s = ref.get();
+                return s == null || s.scope != this;
+            });
+            pruneAt = Math.max(1024, 2 * tracked.size());
         }
 
         /** Exempts {@code t} (and every view of its storage) from this scope's recycling, and returns it. */
@@ -213,6 +224,9 @@ public final class Recycler {
                 s.scope = scope;
                 BY_ARRAY.put(a, ref);
                 scope.tracked.add(ref);
+                if (scope.tracked.size() >= scope.pruneAt) {
+                    scope.prune();
+                }
             }
         }
         return s;
@@ -259,9 +273,33 @@ public final class Recycler {
             Arrays.fill(a, Float.NaN);
         }
         synchronized (LOCK) {
+            if (pooledFloats + a.length > CAP_FLOATS) {
+                dropCollected();
+            }
             if (pooledFloats + a.length <= CAP_FLOATS) {
                 FREE.computeIfAbsent(a.length, k -> new ArrayDeque<>()).addLast(new WeakReference<>(a));
                 pooledFloats += a.length;
+            }
+        }
+    }
+
+    /**
+     * Forgets the pool entries whose arrays the collector has taken, which would otherwise count against the
+     * cap for as long as no tensor of their length is allocated. Called with the lock held.
+     */
+    private static void dropCollected() {
+        for (var it = FREE.entrySet().iterator(); it.hasNext(); ) {
+            var entry = it.next();
+            int length = entry.getKey();
+            entry.getValue().removeIf(ref -> {
+                boolean gone = ref.get() == null;
+                if (gone) {
+                    pooledFloats -= length;
+                }
+                return gone;
+            });
+            if (entry.getValue().isEmpty()) {
+                it.remove();
             }
         }
     }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@link Recycler}'s contract: what a scope did not keep is recycled when it closes, a recycled tensor throws on
@@ -125,6 +126,32 @@ class RecyclerTest {
         }
         assertThrows(IllegalStateException.class, inner::data);
         assertEquals(1f, both.get(0));
+    }
+
+    @Test
+    void aLongScopeDropsWhatItNoLongerTracksAndStillRecyclesTheRest() {
+        // Small tensors, so that thousands fit: tracked only when the tests lower the minimum (as the build does).
+        assumeTrue(Recycler.MIN_FLOATS <= 8, "needs -Dsfumato.recycle.minFloats=8 or less");
+        Tensor kept;
+        Tensor first;
+        Tensor last;
+        java.util.List<Tensor> exempted = new java.util.ArrayList<>();
+        try (Recycler.Scope scope = Recycler.open()) {
+            first = Tensor.ones(8);
+            kept = scope.keep(Tensor.full(5f, 8));
+            for (int i = 0; i < 3000; i++) {                          // past the first prune at 1024 entries
+                Tensor t = Tensor.ones(8);
+                Recycler.exempt(t);
+                exempted.add(t);
+            }
+            last = Tensor.ones(8);
+        }
+        assertThrows(IllegalStateException.class, first::data);
+        assertThrows(IllegalStateException.class, last::data);
+        assertEquals(5f, kept.get(7));
+        for (Tensor t : exempted) {
+            assertEquals(1f, t.get(0));
+        }
     }
 
     @Test
