@@ -1,8 +1,10 @@
 package dev.sfumato.benchmarks.nn;
 
+import dev.sfumato.autograd.NoGrad;
 import dev.sfumato.autograd.Variable;
 import dev.sfumato.nn.functional.Convolution;
 import dev.sfumato.tensor.Generator;
+import dev.sfumato.tensor.Recycler;
 import dev.sfumato.tensor.Tensor;
 
 /** The tensors of one convolution benchmark, and the two timed operations: forward, and forward + backward. */
@@ -33,12 +35,27 @@ final class ConvCase {
                 : Convolution.conv2d(x, w, b, st, p, new int[] {1, 1}, 1);
     }
 
-    /** Forward, then backward to x, w and b (as {@code y.backward(dy)} in PyTorch). */
+    /**
+     * Forward without grad, in a recycler scope as a sampling step runs it: the output's array goes back to the
+     * pool when the call returns, as PyTorch's caching allocator takes back the output the benchmark drops.
+     */
+    void forwardNoGrad() {
+        try (NoGrad ignored = NoGrad.enter(); Recycler.Scope scope = Recycler.open()) {
+            forward();
+        }
+    }
+
+    /**
+     * Forward, then backward to x, w and b (as {@code y.backward(dy)} in PyTorch), in a recycler scope as the
+     * training step runs it (the leaves' gradients outlive it).
+     */
     Tensor forwardBackward() {
         x.zeroGrad();
         w.zeroGrad();
         b.zeroGrad();
-        forward().backward(dy);
+        try (Recycler.Scope scope = Recycler.open()) {
+            forward().backward(dy);
+        }
         return w.grad();
     }
 }

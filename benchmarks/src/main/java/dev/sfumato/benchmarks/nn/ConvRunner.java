@@ -1,6 +1,5 @@
 package dev.sfumato.benchmarks.nn;
 
-import dev.sfumato.autograd.NoGrad;
 import dev.sfumato.tensor.Parallel;
 
 import java.util.ArrayList;
@@ -36,11 +35,7 @@ public final class ConvRunner {
         System.out.println("shape\tthreads\top\tmedian_ms\tbest_ms\tvalues");
         for (String name : shapes) {
             ConvCase c = new ConvCase(ConvShape.parse(name), batch);
-            report(name, threads, "fwd", time(warmup, reps, () -> {
-                try (NoGrad ignored = NoGrad.enter()) {
-                    c.forward();
-                }
-            }));
+            report(name, threads, "fwd", time(warmup, reps, c::forwardNoGrad));
             report(name, threads, "fwdbwd", time(warmup, reps, c::forwardBackward));
         }
     }
