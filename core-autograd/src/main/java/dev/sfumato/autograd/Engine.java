@@ -110,10 +110,9 @@ final class Engine {
                     // the node then owns; an owned, contiguous buffer takes the next gradients in place. The
                     // same sums in the same order either way: what goes is a new tensor per sum (allocated and
                     // zeroed by the JVM, then collected).
-                    boolean fresh = isFresh(gi, g, grads, i);
                     if (m.gradBuffer == null) {
                         m.gradBuffer = gi;
-                        m.gradBufferOwned = fresh;
+                        m.gradBufferOwned = isFresh(gi, g, grads, i);
                     } else {
                         if (m.gradBufferOwned && m.gradBuffer.isContiguous()) {
                             m.gradBuffer.addInPlace(gi);
@@ -121,7 +120,7 @@ final class Engine {
                             m.gradBuffer = m.gradBuffer.add(gi);
                             m.gradBufferOwned = true; // a new tensor
                         }
-                        if (savedBy != null && fresh) {
+                        if (savedBy != null && isFresh(gi, g, grads, i)) {
                             Recycler.recycleNow(gi);                           // summed in: nothing else has it
                         }
                     }
