@@ -170,6 +170,11 @@ def main():
     w.add("sdpa.y", y)
     w.add("sdpa.gy", gy)
 
+    # A 3x3 stride-1 convolution with padding 1 and 16 -> 12 channels, the geometry Sfumato computes with
+    # Winograd's F(2x2, 3x3) (forward and input gradient): 10 samples (a block of eight and a part-full one),
+    # odd height and even width (tiles past the last row). Last, so that the cases above keep their values.
+    case(w, "conv_3x3_winograd", nn.Conv2d(16, 12, 3, padding=1), randn(80, 10, 16, 7, 6), seed=80)
+
     w.write()
 
 

@@ -56,7 +56,7 @@ class Conv2dKernelsProperties {
     }
 
     /** Float sums of K products: tolerance grows with K and with the magnitude of the terms. */
-    private static void assertClose(Tensor expected, Tensor actual, int terms, String what) {
+    static void assertClose(Tensor expected, Tensor actual, int terms, String what) {
         assertArrayEquals(expected.shape(), actual.shape(), what + " shape");
         float[] e = expected.toArray();
         float[] a = actual.toArray();

@@ -1,0 +1,367 @@
+package dev.sfumato.nn.kernels;
+
+import dev.sfumato.tensor.Parallel;
+import dev.sfumato.tensor.Tensor;
+import dev.sfumato.tensor.kernels.Gemm;
+import dev.sfumato.tensor.kernels.Kernels;
+import dev.sfumato.tensor.kernels.Scratch;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * 3×3 stride-1 convolutions with padding 1 by Winograd's minimal filtering algorithm F(2×2, 3×3) (Lavin and
+ * Gray 2016, "Fast Algorithms for Convolutional Neural Networks", section 4; Winograd 1980): each 2×2 tile of
+ * the output is computed from a 4×4 tile d of the padded input as
+ * <pre>
+ * Y = Aᵀ [ Σ_c (G g_c Gᵀ) ⊙ (Bᵀ d_c B) ] A                                    (Lavin and Gray, equation 8)
+ * </pre>
+ * with 16 multiplications per tile and channel pair instead of the direct form's 36. Across a block of tiles the
+ * sum over channels is, for each of the 16 positions ξ of the 4×4 transformed tile, one matrix product
+ * <pre>
+ * M_ξ [C_out, tiles] = U_ξ [C_out, C_in] · V_ξ [C_in, tiles]                   (Lavin and Gray, equation 12)
+ * </pre>
+ * on the Vector API GEMM ({@link Gemm}), where U = G g Gᵀ are the transformed weights (once per call) and
+ * V = Bᵀ d B the transformed input tiles. The transforms need only additions (and halvings of the weights,
+ * exact in binary), so the GEMM's multiply-adds fall from 9·C_in·C_out to 4·C_in·C_out per output pixel: 2.25×
+ * fewer, for transforms that stream the input and output four times.
+ *
+ * <p>Layout: blocks of {@link Interleave#BLOCK} samples interleaved in the vector lanes, as the exact-column
+ * convolutions use them, so each vector of a transform holds one tile position of eight samples and every load
+ * and store is a whole vector (no tile straddles a row end, no lane is a different tile). A task is one block
+ * and a range of tile rows; it pads and interleaves the input rows it reads, transforms them, runs the 16
+ * products and transforms back into an interleaved result that {@link Interleave#scatter} moves into NCHW
+ * (adding the bias), all in buffers of its thread that stay in cache. Tasks write disjoint outputs and each
+ * output's operations do not depend on the task split, so the bits are the same on any number of threads.
+ *
+ * <p>Rounding differs from the direct form's (a different sum), within the same bounds as any reordering of it;
+ * the twin with {@code vectors == false} does the same float operations one lane at a time, so the two are
+ * equal bit for bit.
+ */
+final class Winograd {
+
+    /** Samples per block, one per vector lane. */
+    static final int BLOCK = Interleave.BLOCK;
+    /** Positions of the transformed 4×4 tile: the number of products per task. */
+    static final int POSITIONS = 16;
+    /** Columns (tiles × samples) a task aims for: its products' B and C then stay in L2. */
+    static final int TARGET_COLUMNS = 128;
+    /** Input and output channels below which the direct path is kept (a single channel makes the transforms the cost). */
+    static final int MIN_CHANNELS = 8;
+    /**
+     * Floats between the 16 positions' matrices beyond their size: one cache line. Without it the positions of a
+     * 28×28 task lay 7 × 4 KB apart (64 channels × 112 columns), so the 16 streams a transform reads or writes
+     * all fell into the same L1 set.
+     */
+    static final int SKEW = 16;
+
+    private static final Scratch INPUT = new Scratch();
+    private static final Scratch TRANSFORMED = new Scratch();
+    private static final Scratch PRODUCTS = new Scratch();
+    private static final Scratch RESULT = new Scratch();
+
+    private Winograd() {}
+
+    /** Whether F(2×2, 3×3) computes this convolution: 3×3, stride 1, padding 1, no dilation, one group, same size. */
+    static boolean applies(ConvGeometry g) {
+        return g.kH() == 3 && g.kW() == 3 && g.strideH() == 1 && g.strideW() == 1 && g.padH() == 1 && g.padW() == 1
+                && g.dilH() == 1 && g.dilW() == 1 && g.groups() == 1 && g.hOut() == g.h() && g.wOut() == g.w()
+                && g.cIn() >= MIN_CHANNELS && g.cOut() >= MIN_CHANNELS;
+    }
+
+    /** y = conv2d(x, w, padding=1) + b for a geometry that {@link #applies}; x and w contiguous. */
+    static Tensor forward(ConvGeometry g, Tensor x, Tensor w, float[] bias) {
+        return forward(g, x, w, bias, !Kernels.REFERENCE_ONLY);
+    }
+
+    /** {@link #forward}, with the transforms on vectors or, without {@code vectors}, one lane at a time. */
+    static Tensor forward(ConvGeometry g, Tensor x, Tensor w, float[] bias, boolean vectors) {
+        int n = g.n();
+        int cIn = g.cIn();
+        int cOut = g.cOut();
+        int h = g.h();
+        int wd = g.w();
+        Tensor y = Tensor.empty(g.outputShape());
+        if (n == 0) {
+            return y;
+        }
+        float[] xd = x.data();
+        int xo = x.offset();
+        float[] yd = y.data();
+        Gemm.PackedA[] u = transformedWeights(w.data(), w.offset(), cOut, cIn);
+        int tilesH = Math.ceilDiv(h, 2);
+        int tilesW = Math.ceilDiv(wd, 2);
+        int rowsPerTask = rowsPerTask(tilesH, tilesW);
+        int chunks = Math.ceilDiv(tilesH, rowsPerTask);
+        int inSample = cIn * h * wd;
+        int outPlane = h * wd;
+        int paddedW = 2 * tilesW + 2;                                     // one column of zeros left, 1-2 right
+        Parallel.forRange(Math.ceilDiv(n, BLOCK) * chunks, (t0, t1) -> {
+            for (int t = t0; t < t1; t++) {
+                int first = (t / chunks) * BLOCK;
+                int count = Math.min(BLOCK, n - first);
+                int ti0 = (t % chunks) * rowsPerTask;
+                int tileRows = Math.min(tilesH, ti0 + rowsPerTask) - ti0;
+                int cols = tileRows * tilesW * BLOCK;
+                int paddedRows = 2 * tileRows + 2;
+                // d: the padded input rows [2·ti0 − 1, 2·ti0 + 2·tileRows + 1) of the block, interleaved.
+                float[] d = INPUT.floats(cIn * paddedRows * paddedW * BLOCK);
+                padRows(xd, xo + first * inSample, inSample, count, cIn, h, wd, 2 * ti0 - 1, paddedRows, paddedW, d,
+                        vectors);
+                // V [16, C_in, cols] = Bᵀ d B per tile and channel
+                int vStride = cIn * cols + SKEW;
+                float[] v = TRANSFORMED.floats(POSITIONS * vStride);
+                inputTransform(d, cIn, paddedRows, paddedW, tileRows, tilesW, v, cols, vStride, vectors);
+                // M_ξ [C_out, cols] = U_ξ [C_out, C_in] · V_ξ [C_in, cols], ξ = 0..15
+                int mStride = cOut * cols + SKEW;
+                float[] m = PRODUCTS.floats(POSITIONS * mStride);
+                for (int xi = 0; xi < POSITIONS; xi++) {
+                    Gemm.sgemm(u[xi], cols, 1f, Gemm.rowsOf(v, xi * vStride, cols), 0f, m, xi * mStride, cols);
+                }
+                // Y = Aᵀ M A into the interleaved result, then into y [N, C_out, H, W] with the bias.
+                int row0 = 2 * ti0;
+                int outRows = Math.min(h, row0 + 2 * tileRows) - row0;
+                int pixels = outRows * wd;
+                float[] yi = RESULT.floats(cOut * pixels * BLOCK);
+                outputTransform(m, cOut, cols, mStride, tileRows, tilesW, outRows, wd, yi, pixels * BLOCK, vectors);
+                Interleave.scatter(yi, pixels * BLOCK, cOut, pixels, count, yd, first * cOut * outPlane + row0 * wd,
+                        outPlane, cOut * outPlane, bias, 0, vectors);
+            }
+        });
+        return y;
+    }
+
+    /**
+     * Tile rows per task: about {@link #TARGET_COLUMNS} columns, and an even number of tiles when the image has
+     * more rows, so that the products' columns fill whole 16-wide register tiles.
+     */
+    static int rowsPerTask(int tilesH, int tilesW) {
+        int rows = Math.max(1, TARGET_COLUMNS / (tilesW * BLOCK));
+        if ((rows * tilesW) % 2 == 1 && rows < tilesH) {
+            rows++;
+        }
+        return Math.min(rows, tilesH);
+    }
+
+    /**
+     * U_ξ = (G g Gᵀ)_ξ for every output channel k and input channel c, packed as the A of the 16 products:
+     * <pre>
+     *     | 1    0    0   |
+     * G = | 1/2  1/2  1/2 |      (Lavin and Gray, section 4.1)
+     *     | 1/2 −1/2  1/2 |
+     *     | 0    0    1   |
+     * </pre>
+     */
+    static Gemm.PackedA[] transformedWeights(float[] w, int wOff, int cOut, int cIn) {
+        float[] u = new float[POSITIONS * cOut * cIn];
+        float[] t = new float[12];
+        for (int k = 0; k < cOut; k++) {
+            for (int c = 0; c < cIn; c++) {
+                int g = wOff + (k * cIn + c) * 9;
+                for (int r = 0; r < 3; r++) {                             // t [3, 4] = g Gᵀ
+                    float g0 = w[g + 3 * r];
+                    float g1 = w[g + 3 * r + 1];
+                    float g2 = w[g + 3 * r + 2];
+                    t[4 * r] = g0;
+                    t[4 * r + 1] = 0.5f * (g0 + g1 + g2);
+                    t[4 * r + 2] = 0.5f * (g0 - g1 + g2);
+                    t[4 * r + 3] = g2;
+                }
+                for (int q = 0; q < 4; q++) {                             // U [4, 4] = G t
+                    float t0 = t[q];
+                    float t1 = t[4 + q];
+                    float t2 = t[8 + q];
+                    u[(q * cOut + k) * cIn + c] = t0;
+                    u[((4 + q) * cOut + k) * cIn + c] = 0.5f * (t0 + t1 + t2);
+                    u[((8 + q) * cOut + k) * cIn + c] = 0.5f * (t0 - t1 + t2);
+                    u[((12 + q) * cOut + k) * cIn + c] = t2;
+                }
+            }
+        }
+        Gemm.PackedA[] packed = new Gemm.PackedA[POSITIONS];
+        for (int xi = 0; xi < POSITIONS; xi++) {
+            packed[xi] = Gemm.packA(false, cOut, cIn, u, xi * cOut * cIn, cIn);
+        }
+        return packed;
+    }
+
+    /**
+     * {@code d[((c·paddedRows + r)·paddedW + 1 + j)·BLOCK + s] = x[off + s·inSample + (c·H + row0 + r)·W + j]}
+     * where image row {@code row0 + r} exists, zero elsewhere (the padding, rows past the image, lanes past
+     * {@code count}).
+     */
+    static void padRows(float[] x, int off, int inSample, int count, int cIn, int h, int w, int row0, int paddedRows,
+                        int paddedW, float[] d, boolean vectors) {
+        int rowFloats = paddedW * BLOCK;
+        for (int c = 0; c < cIn; c++) {
+            for (int r = 0; r < paddedRows; r++) {
+                int at = (c * paddedRows + r) * rowFloats;
+                int i = row0 + r;
+                if (i < 0 || i >= h) {
+                    java.util.Arrays.fill(d, at, at + rowFloats, 0f);
+                    continue;
+                }
+                java.util.Arrays.fill(d, at, at + BLOCK, 0f);
+                Interleave.row(x, off + (c * h + i) * w, inSample, count, w, d, at + BLOCK, vectors);
+                java.util.Arrays.fill(d, at + (1 + w) * BLOCK, at + rowFloats, 0f);
+            }
+        }
+    }
+
+    /**
+     * V = Bᵀ d B for every 4×4 tile of {@code d} (tiles 2 apart, {@code tileRows × tilesW} of them) and channel:
+     * {@code v[ξ·positionStride + c·cols + (i·tilesW + j)·BLOCK + s]} with ξ = 4·row + column of the transformed tile and
+     * <pre>
+     *      | 1  0 −1  0 |
+     * Bᵀ = | 0  1  1  0 |      (Lavin and Gray, section 4.1)
+     *      | 0 −1  1  0 |
+     *      | 0  1  0 −1 |
+     * </pre>
+     * Rows first (s_r = (Bᵀ d)_r), then the columns of each s_r.
+     */
+    static void inputTransform(float[] d, int cIn, int paddedRows, int paddedW, int tileRows, int tilesW, float[] v,
+                               int cols, int positionStride, boolean vectors) {
+        int rs = paddedW * BLOCK;                                         // floats per padded row
+        for (int c = 0; c < cIn; c++) {
+            for (int i = 0; i < tileRows; i++) {
+                for (int j = 0; j < tilesW; j++) {
+                    int at = ((c * paddedRows + 2 * i) * paddedW + 2 * j) * BLOCK;
+                    int out = c * cols + (i * tilesW + j) * BLOCK;
+                    if (vectors) {
+                        inputTile(d, at, rs, v, out, positionStride);
+                    } else {
+                        for (int s = 0; s < BLOCK; s++) {
+                            inputTileLane(d, at + s, rs, v, out + s, positionStride);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** One tile, eight samples: the row combinations of Bᵀ d, then the column combinations of (Bᵀ d) B. */
+    private static void inputTile(float[] d, int at, int rs, float[] v, int out, int positionStride) {
+        for (int r = 0; r < 4; r++) {
+            // s_r[q] = (Bᵀ d)[r][q] for q = 0..3, from rows (0, 2), (1, 2), (2, 1) or (1, 3) of d.
+            int ra = at + (r == 0 ? 0 : r == 3 ? rs : r == 1 ? rs : 2 * rs);
+            int rb = at + (r == 0 ? 2 * rs : r == 3 ? 3 * rs : r == 1 ? 2 * rs : rs);
+            FloatVector s0;
+            FloatVector s1;
+            FloatVector s2;
+            FloatVector s3;
+            if (r == 1) {                                                 // d1 + d2
+                s0 = load(d, ra).add(load(d, rb));
+                s1 = load(d, ra + BLOCK).add(load(d, rb + BLOCK));
+                s2 = load(d, ra + 2 * BLOCK).add(load(d, rb + 2 * BLOCK));
+                s3 = load(d, ra + 3 * BLOCK).add(load(d, rb + 3 * BLOCK));
+            } else {                                                      // d0 − d2, d2 − d1, d1 − d3
+                s0 = load(d, ra).sub(load(d, rb));
+                s1 = load(d, ra + BLOCK).sub(load(d, rb + BLOCK));
+                s2 = load(d, ra + 2 * BLOCK).sub(load(d, rb + 2 * BLOCK));
+                s3 = load(d, ra + 3 * BLOCK).sub(load(d, rb + 3 * BLOCK));
+            }
+            int o = out + 4 * r * positionStride;
+            s0.sub(s2).intoArray(v, o);                                   // (s B)[0] = s0 − s2
+            s1.add(s2).intoArray(v, o + positionStride);                  // (s B)[1] = s1 + s2
+            s2.sub(s1).intoArray(v, o + 2 * positionStride);              // (s B)[2] = s2 − s1
+            s1.sub(s3).intoArray(v, o + 3 * positionStride);              // (s B)[3] = s1 − s3
+        }
+    }
+
+    /** {@link #inputTile} for one lane: the same float operations in the same order. */
+    private static void inputTileLane(float[] d, int at, int rs, float[] v, int out, int positionStride) {
+        for (int r = 0; r < 4; r++) {
+            int ra = at + (r == 0 ? 0 : r == 3 ? rs : r == 1 ? rs : 2 * rs);
+            int rb = at + (r == 0 ? 2 * rs : r == 3 ? 3 * rs : r == 1 ? 2 * rs : rs);
+            float[] s = new float[4];
+            for (int q = 0; q < 4; q++) {
+                s[q] = r == 1 ? d[ra + q * BLOCK] + d[rb + q * BLOCK] : d[ra + q * BLOCK] - d[rb + q * BLOCK];
+            }
+            int o = out + 4 * r * positionStride;
+            v[o] = s[0] - s[2];
+            v[o + positionStride] = s[1] + s[2];
+            v[o + 2 * positionStride] = s[2] - s[1];
+            v[o + 3 * positionStride] = s[1] - s[3];
+        }
+    }
+
+    /**
+     * Y = Aᵀ M A for every tile and output channel, into the block's interleaved result
+     * {@code yi[k·rowStride + (row·W + col)·BLOCK + s]} for the {@code outRows} output rows of the task (a tile
+     * past the last row or column writes only what is inside), with
+     * <pre>
+     * Aᵀ = | 1  1  1  0 |      (Lavin and Gray, section 4.1)
+     *      | 0  1 −1 −1 |
+     * </pre>
+     */
+    static void outputTransform(float[] m, int cOut, int cols, int positionStride, int tileRows, int tilesW,
+                                int outRows, int w, float[] yi, int rowStride, boolean vectors) {
+        for (int k = 0; k < cOut; k++) {
+            for (int i = 0; i < tileRows; i++) {
+                for (int j = 0; j < tilesW; j++) {
+                    int at = k * cols + (i * tilesW + j) * BLOCK;
+                    int rows = Math.min(2, outRows - 2 * i);
+                    int columns = Math.min(2, w - 2 * j);
+                    int out = k * rowStride + (2 * i * w + 2 * j) * BLOCK;
+                    if (vectors) {
+                        outputTile(m, at, positionStride, yi, out, w * BLOCK, rows, columns);
+                    } else {
+                        for (int s = 0; s < BLOCK; s++) {
+                            outputTileLane(m, at + s, positionStride, yi, out + s, w * BLOCK, rows, columns);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * One tile, eight samples: f_a = (Aᵀ M)_a, then y[a][b] = (f_a A)_b, for the rows and columns inside the
+     * image. Written out rather than through a helper returning vectors (see {@link Kernels}).
+     */
+    private static void outputTile(float[] m, int at, int ps, float[] yi, int out, int rowFloats, int rows,
+                                   int columns) {
+        for (int a = 0; a < rows; a++) {
+            // f[q] = m0[q] + m1[q] + m2[q] (a = 0) or m1[q] − m2[q] − m3[q] (a = 1), where m_r[q] = M at ξ = 4r + q.
+            FloatVector f0;
+            FloatVector f1;
+            FloatVector f2;
+            FloatVector f3;
+            if (a == 0) {
+                f0 = load(m, at).add(load(m, at + 4 * ps)).add(load(m, at + 8 * ps));
+                f1 = load(m, at + ps).add(load(m, at + 5 * ps)).add(load(m, at + 9 * ps));
+                f2 = load(m, at + 2 * ps).add(load(m, at + 6 * ps)).add(load(m, at + 10 * ps));
+                f3 = load(m, at + 3 * ps).add(load(m, at + 7 * ps)).add(load(m, at + 11 * ps));
+            } else {
+                f0 = load(m, at + 4 * ps).sub(load(m, at + 8 * ps)).sub(load(m, at + 12 * ps));
+                f1 = load(m, at + 5 * ps).sub(load(m, at + 9 * ps)).sub(load(m, at + 13 * ps));
+                f2 = load(m, at + 6 * ps).sub(load(m, at + 10 * ps)).sub(load(m, at + 14 * ps));
+                f3 = load(m, at + 7 * ps).sub(load(m, at + 11 * ps)).sub(load(m, at + 15 * ps));
+            }
+            int o = out + a * rowFloats;
+            f0.add(f1).add(f2).intoArray(yi, o);                          // y[a][0] = f0 + f1 + f2
+            if (columns > 1) {
+                f1.sub(f2).sub(f3).intoArray(yi, o + BLOCK);              // y[a][1] = f1 − f2 − f3
+            }
+        }
+    }
+
+    /** {@link #outputTile} for one lane: the same float operations in the same order. */
+    private static void outputTileLane(float[] m, int at, int ps, float[] yi, int out, int rowFloats, int rows,
+                                       int columns) {
+        for (int a = 0; a < rows; a++) {
+            float[] f = new float[4];
+            for (int q = 0; q < 4; q++) {
+                int p = at + q * ps;
+                f[q] = a == 0 ? m[p] + m[p + 4 * ps] + m[p + 8 * ps] : m[p + 4 * ps] - m[p + 8 * ps] - m[p + 12 * ps];
+            }
+            int o = out + a * rowFloats;
+            yi[o] = f[0] + f[1] + f[2];
+            if (columns > 1) {
+                yi[o + BLOCK] = f[1] - f[2] - f[3];
+            }
+        }
+    }
+
+    private static FloatVector load(float[] a, int at) {
+        return FloatVector.fromArray(Kernels.F, a, at);
+    }
+}

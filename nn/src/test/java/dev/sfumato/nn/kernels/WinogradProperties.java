@@ -1,0 +1,112 @@
+package dev.sfumato.nn.kernels;
+
+import dev.sfumato.tensor.Generator;
+import dev.sfumato.tensor.Parallel;
+import dev.sfumato.tensor.Tensor;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.sfumato.nn.kernels.Conv2dKernelsProperties.assertClose;
+
+/**
+ * F(2×2, 3×3) ({@link Winograd}) against the direct-loop reference, within the bound the GEMM paths are held
+ * to (a reordered float sum; the transforms add at most four terms at a time), and its vector transforms
+ * against their one-lane twins, over batches that fill, split and end part-full the blocks of eight samples,
+ * odd and even image sizes (tiles past the last row or column) and channel counts across the GEMM's 4-row
+ * tiles.
+ */
+class WinogradProperties {
+
+    private static ConvGeometry geometry(int n, int cIn, int cOut, int h, int w) {
+        return ConvGeometry.conv2d("conv2d", new int[] {n, cIn, h, w}, new int[] {cOut, cIn, 3, 3},
+                new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 1);
+    }
+
+    @Property(tries = 60)
+    void matchesTheReference(@ForAll @IntRange(min = 1, max = 19) int n, @ForAll @IntRange(min = 8, max = 21) int cIn,
+                             @ForAll @IntRange(min = 8, max = 21) int cOut, @ForAll @IntRange(min = 1, max = 13) int h,
+                             @ForAll @IntRange(min = 1, max = 13) int w, @ForAll boolean bias, @ForAll long seed) {
+        ConvGeometry g = geometry(n, cIn, cOut, h, w);
+        assertTrue(Winograd.applies(g), g.toString());
+        Generator gen = new Generator(seed);
+        Tensor x = Tensor.randn(gen, g.inputShape());
+        Tensor wt = Tensor.randn(gen, g.weightShape());
+        Tensor b = bias ? Tensor.randn(gen, cOut) : null;
+        assertClose(Conv2dReference.forward(g, x, wt, b),
+                Winograd.forward(g, x, wt, b == null ? null : b.toArray()), 9 * cIn, g.toString());
+        // The public entry point takes this path for the geometry, and its input gradient (a flipped 3×3 stride-1
+        // convolution with padding 1) does too.
+        assertClose(Conv2dReference.forward(g, x, wt, b), Conv2dKernels.forward(g, x, wt, b), 9 * cIn, "forward");
+        Tensor dy = Tensor.randn(gen, g.outputShape());
+        assertClose(Conv2dReference.backwardInput(g, dy, wt), Conv2dKernels.backwardInput(g, dy, wt), 9 * cOut,
+                "backwardInput");
+    }
+
+    @Property(tries = 60)
+    void vectorTransformsEqualTheLaneByLaneTwin(@ForAll @IntRange(min = 1, max = 19) int n,
+                                                @ForAll @IntRange(min = 8, max = 13) int cIn,
+                                                @ForAll @IntRange(min = 8, max = 13) int cOut,
+                                                @ForAll @IntRange(min = 1, max = 17) int h,
+                                                @ForAll @IntRange(min = 1, max = 17) int w, @ForAll long seed) {
+        ConvGeometry g = geometry(n, cIn, cOut, h, w);
+        Generator gen = new Generator(seed);
+        Tensor x = Tensor.randn(gen, g.inputShape());
+        Tensor wt = Tensor.randn(gen, g.weightShape());
+        float[] b = Tensor.randn(gen, cOut).toArray();
+        assertArrayEquals(Winograd.forward(g, x, wt, b, false).toArray(), Winograd.forward(g, x, wt, b, true).toArray(),
+                g.toString());
+    }
+
+    /** The U-Net's sizes: 28×28 (one tile row per task), 14×14 (two, the last task one) and 7×7 (one task). */
+    @Test
+    void unetSizesMatchTheReference() {
+        for (int size : new int[] {28, 14, 7}) {
+            ConvGeometry g = geometry(9, 32, 20, size, size);
+            Generator gen = new Generator(size);
+            Tensor x = Tensor.randn(gen, g.inputShape());
+            Tensor wt = Tensor.randn(gen, g.weightShape());
+            float[] b = Tensor.randn(gen, 20).toArray();
+            assertClose(Conv2dReference.forward(g, x, wt, Tensor.of(b)), Winograd.forward(g, x, wt, b), 9 * 32,
+                    g.toString());
+            assertArrayEquals(Winograd.forward(g, x, wt, b, false).toArray(), Winograd.forward(g, x, wt, b, true).toArray());
+        }
+    }
+
+    @Test
+    void oneAndTwoThreadsGiveIdenticalBits() {
+        ConvGeometry g = geometry(19, 16, 12, 14, 14);
+        Generator gen = new Generator(3);
+        Tensor x = Tensor.randn(gen, g.inputShape());
+        Tensor wt = Tensor.randn(gen, g.weightShape());
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(1);
+            float[] one = Winograd.forward(g, x, wt, null).toArray();
+            Parallel.setThreads(2);
+            assertArrayEquals(one, Winograd.forward(g, x, wt, null).toArray());
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    /** Where it does not apply: other kernels, strides, paddings, dilations, groups, and too few channels. */
+    @Test
+    void appliesOnlyToPaddedStrideOneThreeByThree() {
+        assertTrue(Winograd.applies(geometry(1, 8, 8, 5, 5)));
+        assertFalse(Winograd.applies(geometry(1, 1, 32, 28, 28)));
+        assertFalse(Winograd.applies(geometry(1, 32, 1, 28, 28)));
+        int[] in = {1, 16, 8, 8};
+        int[] w3 = {16, 16, 3, 3};
+        int[] one = {1, 1};
+        assertFalse(Winograd.applies(ConvGeometry.conv2d("c", in, w3, new int[] {2, 2}, one, one, 1)));
+        assertFalse(Winograd.applies(ConvGeometry.conv2d("c", in, w3, one, new int[] {0, 0}, one, 1)));
+        assertFalse(Winograd.applies(ConvGeometry.conv2d("c", in, w3, one, one, new int[] {2, 2}, 1)));
+        assertFalse(Winograd.applies(ConvGeometry.conv2d("c", in, new int[] {16, 8, 3, 3}, one, one, one, 2)));
+        assertFalse(Winograd.applies(ConvGeometry.conv2d("c", in, new int[] {16, 16, 1, 1}, one, one, one, 1)));
+    }
+}
