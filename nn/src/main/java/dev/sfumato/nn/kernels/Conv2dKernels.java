@@ -370,6 +370,9 @@ public final class Conv2dKernels {
         }
         Tensor xc = x.contiguous();
         Tensor dyc = dy.contiguous();
+        if (Winograd.appliesToWeightGradient(g)) {
+            return Winograd.backwardWeight(g, xc, dyc);
+        }
         float[] xd = xc.data();
         float[] dyd = dyc.data();
         int xo = xc.offset();
@@ -567,7 +570,7 @@ public final class Conv2dKernels {
      * makes a sum of per-task partials the same on any number of threads: contiguous vector adds, the elements
      * cut into chunks across threads.
      */
-    private static void addInOrder(float[] partials, int count, int size, float[] into) {
+    static void addInOrder(float[] partials, int count, int size, float[] into) {
         Parallel.forRange(Parallel.taskCount(size, SUM_GRAIN), (c0, c1) -> {
             int from = c0 * SUM_GRAIN;
             int len = Math.min(size, c1 * SUM_GRAIN) - from;

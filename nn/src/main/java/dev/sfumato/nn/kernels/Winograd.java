@@ -1,6 +1,7 @@
 package dev.sfumato.nn.kernels;
 
 import dev.sfumato.tensor.Parallel;
+import dev.sfumato.tensor.Recycler;
 import dev.sfumato.tensor.Tensor;
 import dev.sfumato.tensor.kernels.Gemm;
 import dev.sfumato.tensor.kernels.Kernels;
@@ -67,6 +68,20 @@ final class Winograd {
                 && g.cIn() >= MIN_CHANNELS && g.cOut() >= MIN_CHANNELS;
     }
 
+    /**
+     * Whether the weight gradient takes F(2×2, 3×3) too: where it {@link #applies}, with at least 64 channels
+     * each way, and on images of at least 8×8 unless there are 8192 channel pairs or more. Its transforms move
+     * four times the data of the image and the gradient, which only enough channel pairs pay for: measured in
+     * one JVM, batch 64, 1 thread, time Winograd/GEMM path (medians of 16 pairs), 0.61-0.81 at 14×14 (64→64,
+     * 96→64, 128→64, 128→128), 0.78-0.93 at 28×28 with 64 input channels (64→128, 64→64), 0.71 and 0.91 at 7×7
+     * for 128→128 and 128→64; but 1.06-1.13 at 28×28 with 32 output channels (32→32, 64→32, 96→32), 0.98 for
+     * 32→64 at 14×14 and 1.05 for 64→64 at 7×7, where 7 rows of 2×2 tiles cover 8.
+     */
+    static boolean appliesToWeightGradient(ConvGeometry g) {
+        int pairs = g.cIn() * g.cOut();
+        return applies(g) && Math.min(g.cIn(), g.cOut()) >= 64 && (Math.min(g.h(), g.w()) >= 8 || pairs >= 8192);
+    }
+
     /** y = conv2d(x, w, padding=1) + b for a geometry that {@link #applies}; x and w contiguous. */
     static Tensor forward(ConvGeometry g, Tensor x, Tensor w, float[] bias) {
         return forward(g, x, w, bias, !Kernels.REFERENCE_ONLY);
@@ -130,6 +145,180 @@ final class Winograd {
     }
 
     /**
+     * dW for a geometry that {@link #applies} (taken where it {@link #appliesToWeightGradient}), x and dy
+     * contiguous, through the same transforms read backwards (Lavin and Gray, section 5: the weight gradient is
+     * F(3×3, 2×2)). Per tile, M = U ⊙ V and Y = Aᵀ M A, so
+     * <pre>
+     * ∂L/∂M = A dY Aᵀ,   ∂L/∂U_ξ [C_out, C_in] = Σ_tiles (A dY Aᵀ)_ξ [C_out, tiles] · V_ξᵀ [tiles, C_in],
+     * dW = Gᵀ (∂L/∂U) G
+     * </pre>
+     * 16 products per 2×2 tile of dY and channel pair against the direct form's 36. Each task owns a block of
+     * eight samples, walks its ranges of tile rows, accumulates its own ∂L/∂U, and the blocks' partials are added
+     * in block order: the same bits on any number of threads.
+     */
+    static Tensor backwardWeight(ConvGeometry g, Tensor x, Tensor dy) {
+        return backwardWeight(g, x, dy, !Kernels.REFERENCE_ONLY);
+    }
+
+    /** {@link #backwardWeight}, with the transforms on vectors or, without {@code vectors}, one lane at a time. */
+    static Tensor backwardWeight(ConvGeometry g, Tensor x, Tensor dy, boolean vectors) {
+        int n = g.n();
+        int cIn = g.cIn();
+        int cOut = g.cOut();
+        int h = g.h();
+        int wd = g.w();
+        int tilesH = Math.ceilDiv(h, 2);
+        int tilesW = Math.ceilDiv(wd, 2);
+        int rowsPerTask = rowsPerTask(tilesH, tilesW);
+        int chunks = Math.ceilDiv(tilesH, rowsPerTask);
+        int inSample = cIn * h * wd;
+        int outSample = cOut * h * wd;
+        int paddedW = 2 * tilesW + 2;
+        int blocks = Math.ceilDiv(n, BLOCK);
+        int size = POSITIONS * cOut * cIn;                               // ∂L/∂U [16, C_out, C_in]
+        float[] xd = x.data();
+        int xo = x.offset();
+        float[] dyd = dy.data();
+        int dyo = dy.offset();
+        Tensor partialsTensor = Tensor.empty(blocks * size);             // every element written (beta 0 first)
+        float[] partials = partialsTensor.data();
+        Parallel.forRange(blocks, (b0, b1) -> {
+            for (int block = b0; block < b1; block++) {
+                int first = block * BLOCK;
+                int count = Math.min(BLOCK, n - first);
+                for (int chunk = 0; chunk < chunks; chunk++) {
+                    int ti0 = chunk * rowsPerTask;
+                    int tileRows = Math.min(tilesH, ti0 + rowsPerTask) - ti0;
+                    int cols = tileRows * tilesW * BLOCK;
+                    int paddedRows = 2 * tileRows + 2;
+                    float[] d = INPUT.floats(cIn * paddedRows * paddedW * BLOCK);
+                    padRows(xd, xo + first * inSample, inSample, count, cIn, h, wd, 2 * ti0 - 1, paddedRows, paddedW,
+                            d, vectors);
+                    int vStride = cIn * cols + SKEW;
+                    float[] v = TRANSFORMED.floats(POSITIONS * vStride);
+                    inputTransform(d, cIn, paddedRows, paddedW, tileRows, tilesW, v, cols, vStride, vectors);
+                    // e: the block's dY rows [2·ti0, 2·ti0 + 2·tileRows), interleaved, zero past the image.
+                    float[] e = RESULT.floats(cOut * 2 * tileRows * 2 * tilesW * BLOCK);
+                    padRows(dyd, dyo + first * outSample, outSample, count, cOut, h, wd, 2 * ti0, 2 * tileRows,
+                            2 * tilesW, 0, e, vectors);
+                    int mStride = cOut * cols + SKEW;
+                    float[] dm = PRODUCTS.floats(POSITIONS * mStride);
+                    gradientTransform(e, cOut, tileRows, tilesW, dm, cols, mStride, vectors);
+                    float beta = chunk == 0 ? 0f : 1f;
+                    for (int xi = 0; xi < POSITIONS; xi++) {
+                        // ∂L/∂U_ξ [C_out, C_in] += (A dY Aᵀ)_ξ [C_out, cols] · V_ξᵀ [cols, C_in]
+                        Gemm.sgemm(false, true, cOut, cIn, cols, 1f, dm, xi * mStride, cols, v, xi * vStride, cols,
+                                beta, partials, block * size + xi * cOut * cIn, cIn);
+                    }
+                }
+            }
+        });
+        float[] du = new float[size];
+        Conv2dKernels.addInOrder(partials, blocks, size, du);
+        Recycler.recycleNow(partialsTensor);
+        return Tensor.wrap(weightsFromTransformed(du, cOut, cIn), g.weightShape());
+    }
+
+    /**
+     * dW [C_out, C_in, 3, 3] = Gᵀ (∂L/∂U) G per channel pair, the adjoint of {@link #transformedWeights}:
+     * <pre>
+     *      | 1  1/2  1/2  0 |
+     * Gᵀ = | 0  1/2 −1/2  0 |
+     *      | 0  1/2  1/2  1 |
+     * </pre>
+     */
+    static float[] weightsFromTransformed(float[] du, int cOut, int cIn) {
+        float[] dw = new float[cOut * cIn * 9];
+        float[] t = new float[12];
+        int ps = cOut * cIn;
+        for (int k = 0; k < cOut; k++) {
+            for (int c = 0; c < cIn; c++) {
+                int at = k * cIn + c;
+                for (int q = 0; q < 4; q++) {                             // t [3, 4] = Gᵀ dU
+                    float u0 = du[q * ps + at];
+                    float u1 = du[(4 + q) * ps + at];
+                    float u2 = du[(8 + q) * ps + at];
+                    float u3 = du[(12 + q) * ps + at];
+                    t[q] = u0 + 0.5f * (u1 + u2);
+                    t[4 + q] = 0.5f * (u1 - u2);
+                    t[8 + q] = 0.5f * (u1 + u2) + u3;
+                }
+                int out = at * 9;
+                for (int r = 0; r < 3; r++) {                             // dW [3, 3] = t G
+                    float t0 = t[4 * r];
+                    float t1 = t[4 * r + 1];
+                    float t2 = t[4 * r + 2];
+                    float t3 = t[4 * r + 3];
+                    dw[out + 3 * r] = t0 + 0.5f * (t1 + t2);
+                    dw[out + 3 * r + 1] = 0.5f * (t1 - t2);
+                    dw[out + 3 * r + 2] = 0.5f * (t1 + t2) + t3;
+                }
+            }
+        }
+        return dw;
+    }
+
+    /**
+     * A dY Aᵀ for every 2×2 tile of the interleaved gradient rows {@code e} ({@code e[((k·2·tileRows + r)·2·tilesW
+     * + col)·BLOCK + s]}) and output channel, into {@code dm[ξ·positionStride + k·cols + (i·tilesW + j)·BLOCK + s]},
+     * with A = (Aᵀ)ᵀ: rows first (h = (g0, g0 + g1, g0 − g1, −g1) for the tile's rows g0, g1), then the same on
+     * the two columns of each h_r.
+     */
+    static void gradientTransform(float[] e, int cOut, int tileRows, int tilesW, float[] dm, int cols,
+                                  int positionStride, boolean vectors) {
+        int rs = 2 * tilesW * BLOCK;
+        for (int k = 0; k < cOut; k++) {
+            for (int i = 0; i < tileRows; i++) {
+                for (int j = 0; j < tilesW; j++) {
+                    int at = ((k * 2 * tileRows + 2 * i) * 2 * tilesW + 2 * j) * BLOCK;
+                    int out = k * cols + (i * tilesW + j) * BLOCK;
+                    if (vectors) {
+                        gradientTile(e, at, rs, dm, out, positionStride);
+                    } else {
+                        for (int s = 0; s < BLOCK; s++) {
+                            gradientTileLane(e, at + s, rs, dm, out + s, positionStride);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** One tile, eight samples: h_r = (A g)_r, then (h_r Aᵀ)_q = h_r[0], h_r[0] + h_r[1], h_r[0] − h_r[1], −h_r[1]. */
+    private static void gradientTile(float[] e, int at, int rs, float[] dm, int out, int ps) {
+        FloatVector g00 = load(e, at);
+        FloatVector g01 = load(e, at + BLOCK);
+        FloatVector g10 = load(e, at + rs);
+        FloatVector g11 = load(e, at + rs + BLOCK);
+        for (int r = 0; r < 4; r++) {
+            FloatVector a = r == 0 ? g00 : r == 1 ? g00.add(g10) : r == 2 ? g00.sub(g10) : g10.neg();
+            FloatVector b = r == 0 ? g01 : r == 1 ? g01.add(g11) : r == 2 ? g01.sub(g11) : g11.neg();
+            int o = out + 4 * r * ps;
+            a.intoArray(dm, o);
+            a.add(b).intoArray(dm, o + ps);
+            a.sub(b).intoArray(dm, o + 2 * ps);
+            b.neg().intoArray(dm, o + 3 * ps);
+        }
+    }
+
+    /** {@link #gradientTile} for one lane: the same float operations in the same order. */
+    private static void gradientTileLane(float[] e, int at, int rs, float[] dm, int out, int ps) {
+        float g00 = e[at];
+        float g01 = e[at + BLOCK];
+        float g10 = e[at + rs];
+        float g11 = e[at + rs + BLOCK];
+        for (int r = 0; r < 4; r++) {
+            float a = r == 0 ? g00 : r == 1 ? g00 + g10 : r == 2 ? g00 - g10 : -g10;
+            float b = r == 0 ? g01 : r == 1 ? g01 + g11 : r == 2 ? g01 - g11 : -g11;
+            int o = out + 4 * r * ps;
+            dm[o] = a;
+            dm[o + ps] = a + b;
+            dm[o + 2 * ps] = a - b;
+            dm[o + 3 * ps] = -b;
+        }
+    }
+
+    /**
      * Tile rows per task: about {@link #TARGET_COLUMNS} columns, and an even number of tiles when the image has
      * more rows, so that the products' columns fill whole 16-wide register tiles.
      */
@@ -190,6 +379,12 @@ final class Winograd {
      */
     static void padRows(float[] x, int off, int inSample, int count, int cIn, int h, int w, int row0, int paddedRows,
                         int paddedW, float[] d, boolean vectors) {
+        padRows(x, off, inSample, count, cIn, h, w, row0, paddedRows, paddedW, 1, d, vectors);
+    }
+
+    /** {@link #padRows} with {@code left} columns of zeros before each row's pixels instead of one. */
+    static void padRows(float[] x, int off, int inSample, int count, int cIn, int h, int w, int row0, int paddedRows,
+                        int paddedW, int left, float[] d, boolean vectors) {
         int rowFloats = paddedW * BLOCK;
         for (int c = 0; c < cIn; c++) {
             for (int r = 0; r < paddedRows; r++) {
@@ -199,9 +394,9 @@ final class Winograd {
                     java.util.Arrays.fill(d, at, at + rowFloats, 0f);
                     continue;
                 }
-                java.util.Arrays.fill(d, at, at + BLOCK, 0f);
-                Interleave.row(x, off + (c * h + i) * w, inSample, count, w, d, at + BLOCK, vectors);
-                java.util.Arrays.fill(d, at + (1 + w) * BLOCK, at + rowFloats, 0f);
+                java.util.Arrays.fill(d, at, at + left * BLOCK, 0f);
+                Interleave.row(x, off + (c * h + i) * w, inSample, count, w, d, at + left * BLOCK, vectors);
+                java.util.Arrays.fill(d, at + (left + w) * BLOCK, at + rowFloats, 0f);
             }
         }
     }

@@ -45,6 +45,10 @@ class WinogradProperties {
         Tensor dy = Tensor.randn(gen, g.outputShape());
         assertClose(Conv2dReference.backwardInput(g, dy, wt), Conv2dKernels.backwardInput(g, dy, wt), 9 * cOut,
                 "backwardInput");
+        assertClose(Conv2dReference.backwardWeight(g, x, dy), Winograd.backwardWeight(g, x, dy), n * h * w,
+                "backwardWeight");
+        assertClose(Conv2dReference.backwardWeight(g, x, dy), Conv2dKernels.backwardWeight(g, x, dy), n * h * w,
+                "backwardWeight through Conv2dKernels");
     }
 
     @Property(tries = 60)
@@ -60,9 +64,15 @@ class WinogradProperties {
         float[] b = Tensor.randn(gen, cOut).toArray();
         assertArrayEquals(Winograd.forward(g, x, wt, b, false).toArray(), Winograd.forward(g, x, wt, b, true).toArray(),
                 g.toString());
+        Tensor dy = Tensor.randn(gen, g.outputShape());
+        assertArrayEquals(Winograd.backwardWeight(g, x, dy, false).toArray(),
+                Winograd.backwardWeight(g, x, dy, true).toArray(), "backwardWeight " + g);
     }
 
-    /** The U-Net's sizes: 28×28 (one tile row per task), 14×14 (two, the last task one) and 7×7 (one task). */
+    /**
+     * The U-Net's sizes: 28×28 (one tile row per task), 14×14 (two, the last task one) and 7×7 (one task); for the
+     * weight gradient, 9 samples (a full block and one sample).
+     */
     @Test
     void unetSizesMatchTheReference() {
         for (int size : new int[] {28, 14, 7}) {
@@ -74,6 +84,9 @@ class WinogradProperties {
             assertClose(Conv2dReference.forward(g, x, wt, Tensor.of(b)), Winograd.forward(g, x, wt, b), 9 * 32,
                     g.toString());
             assertArrayEquals(Winograd.forward(g, x, wt, b, false).toArray(), Winograd.forward(g, x, wt, b, true).toArray());
+            Tensor dy = Tensor.randn(gen, g.outputShape());
+            assertClose(Conv2dReference.backwardWeight(g, x, dy), Winograd.backwardWeight(g, x, dy), 9 * size * size,
+                    "backwardWeight " + g);
         }
     }
 
@@ -85,10 +98,13 @@ class WinogradProperties {
         Tensor wt = Tensor.randn(gen, g.weightShape());
         int before = Parallel.threads();
         try {
+            Tensor dy = Tensor.randn(gen, g.outputShape());
             Parallel.setThreads(1);
             float[] one = Winograd.forward(g, x, wt, null).toArray();
+            float[] dwOne = Winograd.backwardWeight(g, x, dy).toArray();
             Parallel.setThreads(2);
             assertArrayEquals(one, Winograd.forward(g, x, wt, null).toArray());
+            assertArrayEquals(dwOne, Winograd.backwardWeight(g, x, dy).toArray());
         } finally {
             Parallel.setThreads(before);
         }
@@ -108,5 +124,10 @@ class WinogradProperties {
         assertFalse(Winograd.applies(ConvGeometry.conv2d("c", in, w3, one, one, new int[] {2, 2}, 1)));
         assertFalse(Winograd.applies(ConvGeometry.conv2d("c", in, new int[] {16, 8, 3, 3}, one, one, one, 2)));
         assertFalse(Winograd.applies(ConvGeometry.conv2d("c", in, new int[] {16, 16, 1, 1}, one, one, one, 1)));
+        // The weight gradient: 64 channels each way, 8×8 images or 8192 channel pairs.
+        assertTrue(Winograd.appliesToWeightGradient(geometry(1, 64, 64, 14, 14)));
+        assertTrue(Winograd.appliesToWeightGradient(geometry(1, 128, 64, 7, 7)));
+        assertFalse(Winograd.appliesToWeightGradient(geometry(1, 64, 64, 7, 7)));
+        assertFalse(Winograd.appliesToWeightGradient(geometry(1, 32, 32, 28, 28)));
     }
 }
