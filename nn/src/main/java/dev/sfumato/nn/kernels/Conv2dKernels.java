@@ -250,7 +250,9 @@ public final class Conv2dKernels {
     static Tensor backwardInput(ConvGeometry g, Tensor dy, Tensor w, Columns layout) {
         Tensor dyc = dy.contiguous();
         Tensor wc = w.contiguous();
-        Tensor dx = Tensor.zeros(g.inputShape());
+        // The interleaved form writes every element of dx (its blocks' scatters cover all samples, channels and
+        // pixels); the per-sample col2im adds into it, so it starts from zeros.
+        Tensor dx = layout == Columns.EXACT && g.n() > 0 ? Tensor.empty(g.inputShape()) : Tensor.zeros(g.inputShape());
         // W_gᵀ is the A of every product: packed once here, shared by all samples.
         Gemm.PackedA[] weightsT = new Gemm.PackedA[g.groups()];
         for (int grp = 0; grp < g.groups(); grp++) {
@@ -293,7 +295,7 @@ public final class Conv2dKernels {
     }
 
     /**
-     * dx (zeros to start) from dy for blocks of {@link Interleave#BLOCK} samples: per block and group, dY
+     * dx (every element written) from dy for blocks of {@link Interleave#BLOCK} samples: per block and group, dY
      * interleaved ({@link Interleave#rows}), then
      * <pre>
      * dcol [rows, H_out·W_out·8] = W_gᵀ [rows, C_out/G] · dYi [C_out/G, H_out·W_out·8]

@@ -229,32 +229,34 @@ final class Winograd {
      */
     static float[] weightsFromTransformed(float[] du, int cOut, int cIn) {
         float[] dw = new float[cOut * cIn * 9];
-        float[] t = new float[12];
         int ps = cOut * cIn;
-        for (int k = 0; k < cOut; k++) {
-            for (int c = 0; c < cIn; c++) {
-                int at = k * cIn + c;
-                for (int q = 0; q < 4; q++) {                             // t [3, 4] = Gᵀ dU
-                    float u0 = du[q * ps + at];
-                    float u1 = du[(4 + q) * ps + at];
-                    float u2 = du[(8 + q) * ps + at];
-                    float u3 = du[(12 + q) * ps + at];
-                    t[q] = u0 + 0.5f * (u1 + u2);
-                    t[4 + q] = 0.5f * (u1 - u2);
-                    t[8 + q] = 0.5f * (u1 + u2) + u3;
-                }
-                int out = at * 9;
-                for (int r = 0; r < 3; r++) {                             // dW [3, 3] = t G
-                    float t0 = t[4 * r];
-                    float t1 = t[4 * r + 1];
-                    float t2 = t[4 * r + 2];
-                    float t3 = t[4 * r + 3];
-                    dw[out + 3 * r] = t0 + 0.5f * (t1 + t2);
-                    dw[out + 3 * r + 1] = 0.5f * (t1 - t2);
-                    dw[out + 3 * r + 2] = 0.5f * (t1 + t2) + t3;
+        Parallel.forRange(cOut, (k0, k1) -> {                            // output channels split among tasks
+            float[] t = new float[12];
+            for (int k = k0; k < k1; k++) {
+                for (int c = 0; c < cIn; c++) {
+                    int at = k * cIn + c;
+                    for (int q = 0; q < 4; q++) {                         // t [3, 4] = Gᵀ dU
+                        float u0 = du[q * ps + at];
+                        float u1 = du[(4 + q) * ps + at];
+                        float u2 = du[(8 + q) * ps + at];
+                        float u3 = du[(12 + q) * ps + at];
+                        t[q] = u0 + 0.5f * (u1 + u2);
+                        t[4 + q] = 0.5f * (u1 - u2);
+                        t[8 + q] = 0.5f * (u1 + u2) + u3;
+                    }
+                    int out = at * 9;
+                    for (int r = 0; r < 3; r++) {                         // dW [3, 3] = t G
+                        float t0 = t[4 * r];
+                        float t1 = t[4 * r + 1];
+                        float t2 = t[4 * r + 2];
+                        float t3 = t[4 * r + 3];
+                        dw[out + 3 * r] = t0 + 0.5f * (t1 + t2);
+                        dw[out + 3 * r + 1] = 0.5f * (t1 - t2);
+                        dw[out + 3 * r + 2] = 0.5f * (t1 + t2) + t3;
+                    }
                 }
             }
-        }
+        });
         return dw;
     }
 
@@ -341,34 +343,38 @@ final class Winograd {
      */
     static Gemm.PackedA[] transformedWeights(float[] w, int wOff, int cOut, int cIn) {
         float[] u = new float[POSITIONS * cOut * cIn];
-        float[] t = new float[12];
-        for (int k = 0; k < cOut; k++) {
-            for (int c = 0; c < cIn; c++) {
-                int g = wOff + (k * cIn + c) * 9;
-                for (int r = 0; r < 3; r++) {                             // t [3, 4] = g Gᵀ
-                    float g0 = w[g + 3 * r];
-                    float g1 = w[g + 3 * r + 1];
-                    float g2 = w[g + 3 * r + 2];
-                    t[4 * r] = g0;
-                    t[4 * r + 1] = 0.5f * (g0 + g1 + g2);
-                    t[4 * r + 2] = 0.5f * (g0 - g1 + g2);
-                    t[4 * r + 3] = g2;
-                }
-                for (int q = 0; q < 4; q++) {                             // U [4, 4] = G t
-                    float t0 = t[q];
-                    float t1 = t[4 + q];
-                    float t2 = t[8 + q];
-                    u[(q * cOut + k) * cIn + c] = t0;
-                    u[((4 + q) * cOut + k) * cIn + c] = 0.5f * (t0 + t1 + t2);
-                    u[((8 + q) * cOut + k) * cIn + c] = 0.5f * (t0 - t1 + t2);
-                    u[((12 + q) * cOut + k) * cIn + c] = t2;
+        Parallel.forRange(cOut, (k0, k1) -> {                            // output channels split among tasks
+            float[] t = new float[12];
+            for (int k = k0; k < k1; k++) {
+                for (int c = 0; c < cIn; c++) {
+                    int g = wOff + (k * cIn + c) * 9;
+                    for (int r = 0; r < 3; r++) {                         // t [3, 4] = g Gᵀ
+                        float g0 = w[g + 3 * r];
+                        float g1 = w[g + 3 * r + 1];
+                        float g2 = w[g + 3 * r + 2];
+                        t[4 * r] = g0;
+                        t[4 * r + 1] = 0.5f * (g0 + g1 + g2);
+                        t[4 * r + 2] = 0.5f * (g0 - g1 + g2);
+                        t[4 * r + 3] = g2;
+                    }
+                    for (int q = 0; q < 4; q++) {                         // U [4, 4] = G t
+                        float t0 = t[q];
+                        float t1 = t[4 + q];
+                        float t2 = t[8 + q];
+                        u[(q * cOut + k) * cIn + c] = t0;
+                        u[((4 + q) * cOut + k) * cIn + c] = 0.5f * (t0 + t1 + t2);
+                        u[((8 + q) * cOut + k) * cIn + c] = 0.5f * (t0 - t1 + t2);
+                        u[((12 + q) * cOut + k) * cIn + c] = t2;
+                    }
                 }
             }
-        }
+        });
         Gemm.PackedA[] packed = new Gemm.PackedA[POSITIONS];
-        for (int xi = 0; xi < POSITIONS; xi++) {
-            packed[xi] = Gemm.packA(false, cOut, cIn, u, xi * cOut * cIn, cIn);
-        }
+        Parallel.forRange(POSITIONS, (x0, x1) -> {
+            for (int xi = x0; xi < x1; xi++) {
+                packed[xi] = Gemm.packA(false, cOut, cIn, u, xi * cOut * cIn, cIn);
+            }
+        });
         return packed;
     }
 
