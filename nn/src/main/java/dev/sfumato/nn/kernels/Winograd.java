@@ -13,12 +13,12 @@ import jdk.incubator.vector.FloatVector;
  * Gray 2016, "Fast Algorithms for Convolutional Neural Networks", section 4; Winograd 1980): each 2×2 tile of
  * the output is computed from a 4×4 tile d of the padded input as
  * <pre>
- * Y = Aᵀ [ Σ_c (G g_c Gᵀ) ⊙ (Bᵀ d_c B) ] A                                    (Lavin and Gray, equation 8)
+ * Y = Aᵀ [ Σ_c (G g_c Gᵀ) ⊙ (Bᵀ d_c B) ] A
  * </pre>
  * with 16 multiplications per tile and channel pair instead of the direct form's 36. Across a block of tiles the
  * sum over channels is, for each of the 16 positions ξ of the 4×4 transformed tile, one matrix product
  * <pre>
- * M_ξ [C_out, tiles] = U_ξ [C_out, C_in] · V_ξ [C_in, tiles]                   (Lavin and Gray, equation 12)
+ * M_ξ [C_out, tiles] = U_ξ [C_out, C_in] · V_ξ [C_in, tiles]
  * </pre>
  * on the Vector API GEMM ({@link Gemm}), where U = G g Gᵀ are the transformed weights (once per call) and
  * V = Bᵀ d B the transformed input tiles. The transforms need only additions (and halvings of the weights,
@@ -33,9 +33,10 @@ import jdk.incubator.vector.FloatVector;
  * (adding the bias), all in buffers of its thread that stay in cache. Tasks write disjoint outputs and each
  * output's operations do not depend on the task split, so the bits are the same on any number of threads.
  *
- * <p>Rounding differs from the direct form's (a different sum), within the same bounds as any reordering of it;
- * the twin with {@code vectors == false} does the same float operations one lane at a time, so the two are
- * equal bit for bit.
+ * <p>Rounding differs from the direct form's: the transforms add up to four terms before and after the products,
+ * so each output is a different float sum of the same terms, held by the tests to the same tolerance as the GEMM
+ * paths. The twin with {@code vectors == false} does the same float operations one lane at a time, so the two
+ * are equal bit for bit.
  */
 final class Winograd {
 
@@ -146,8 +147,9 @@ final class Winograd {
 
     /**
      * dW for a geometry that {@link #applies} (taken where it {@link #appliesToWeightGradient}), x and dy
-     * contiguous, through the same transforms read backwards (Lavin and Gray, section 5: the weight gradient is
-     * F(3×3, 2×2)). Per tile, M = U ⊙ V and Y = Aᵀ M A, so
+     * contiguous, through the adjoints of the forward's transforms (the weight gradient is itself a minimal
+     * filtering problem, F(3×3, 2×2), with the roles of the matrices exchanged). Per tile, M = U ⊙ V and
+     * Y = Aᵀ M A, so
      * <pre>
      * ∂L/∂M = A dY Aᵀ,   ∂L/∂U_ξ [C_out, C_in] = Σ_tiles (A dY Aᵀ)_ξ [C_out, tiles] · V_ξᵀ [tiles, C_in],
      * dW = Gᵀ (∂L/∂U) G
@@ -336,7 +338,7 @@ final class Winograd {
      * U_ξ = (G g Gᵀ)_ξ for every output channel k and input channel c, packed as the A of the 16 products:
      * <pre>
      *     | 1    0    0   |
-     * G = | 1/2  1/2  1/2 |      (Lavin and Gray, section 4.1)
+     * G = | 1/2  1/2  1/2 |      (Lavin and Gray, section 4)
      *     | 1/2 −1/2  1/2 |
      *     | 0    0    1   |
      * </pre>
@@ -412,7 +414,7 @@ final class Winograd {
      * {@code v[ξ·positionStride + c·cols + (i·tilesW + j)·BLOCK + s]} with ξ = 4·row + column of the transformed tile and
      * <pre>
      *      | 1  0 −1  0 |
-     * Bᵀ = | 0  1  1  0 |      (Lavin and Gray, section 4.1)
+     * Bᵀ = | 0  1  1  0 |      (Lavin and Gray, section 4)
      *      | 0 −1  1  0 |
      *      | 0  1  0 −1 |
      * </pre>
@@ -489,7 +491,7 @@ final class Winograd {
      * {@code yi[k·rowStride + (row·W + col)·BLOCK + s]} for the {@code outRows} output rows of the task (a tile
      * past the last row or column writes only what is inside), with
      * <pre>
-     * Aᵀ = | 1  1  1  0 |      (Lavin and Gray, section 4.1)
+     * Aᵀ = | 1  1  1  0 |      (Lavin and Gray, section 4)
      *      | 0  1 −1 −1 |
      * </pre>
      */
