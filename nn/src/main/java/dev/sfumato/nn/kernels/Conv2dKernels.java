@@ -251,8 +251,10 @@ public final class Conv2dKernels {
         Tensor dyc = dy.contiguous();
         Tensor wc = w.contiguous();
         // The interleaved form writes every element of dx (its blocks' scatters cover all samples, channels and
-        // pixels); the per-sample col2im adds into it, so it starts from zeros.
-        Tensor dx = layout == Columns.EXACT && g.n() > 0 ? Tensor.empty(g.inputShape()) : Tensor.zeros(g.inputShape());
+        // pixels), and so does a pointwise convolution's product (beta 0, one per sample and group); only the
+        // per-sample col2im adds into dx, so only it starts from zeros.
+        boolean writesAll = (layout == Columns.EXACT || isPointwise(g)) && g.n() > 0;
+        Tensor dx = writesAll ? Tensor.empty(g.inputShape()) : Tensor.zeros(g.inputShape());
         // W_gᵀ is the A of every product: packed once here, shared by all samples.
         Gemm.PackedA[] weightsT = new Gemm.PackedA[g.groups()];
         for (int grp = 0; grp < g.groups(); grp++) {
@@ -267,7 +269,10 @@ public final class Conv2dKernels {
         return dx;
     }
 
-    /** dx (zeros to start) from dy, one sample per product: a pointwise product straight into dx, or GEMM + col2im. */
+    /**
+     * dx from dy, one sample per product: a pointwise product straight into dx (every element written), or GEMM +
+     * col2im (added into dx, zeros to start).
+     */
     private static void backwardInputPerSample(ConvGeometry g, float[] dyd, int dyo, Gemm.PackedA[] weightsT,
                                                float[] dxd) {
         int inSample = g.cIn() * g.h() * g.w();
