@@ -51,6 +51,21 @@ class ConvolutionGradientProperties {
                 d.normal(1, 2, d.between(3, 5), d.between(3, 5)), d.normal(2, 2, 3, 3), d.normal(2));
     }
 
+    /**
+     * The geometry that runs on Winograd's F(2×2, 3×3) (3×3, stride 1, padding 1, 8 channels or more each way):
+     * forward and input gradient through the transforms, odd and even sizes (tiles past the image's edge).
+     */
+    @Property(tries = 5)
+    @GradientOf(functions = "Convolution.conv2d")
+    void conv2dOnWinograd(@ForAll long seed) {
+        Draw d = new Draw(seed);
+        int cIn = d.between(8, 9);
+        int cOut = d.between(8, 9);
+        check(in -> Convolution.conv2d(in.get(0), in.get(1), in.get(2), 1, 1),
+                d.normal(d.between(1, 2), cIn, d.between(1, 5), d.between(1, 5)), d.normal(cOut, cIn, 3, 3),
+                d.normal(cOut));
+    }
+
     @Property(tries = 40)
     @GradientOf(nodes = Convolution.ConvTranspose2d.class, functions = "Convolution.convTranspose2d")
     void convTranspose2d(@ForAll long seed) {
