@@ -154,7 +154,7 @@ public final class Normalization {
             float[] beta = bias == null ? null : bias.value().toArray();
             double[] mean = new double[n * numGroups];
             double[] rstd = new double[n * numGroups];
-            Tensor yt = Tensor.empty(shape);
+            Tensor yt = Tensor.empty(shape);                                   // [N, C, *]
             float[] y = yt.data();
             // Each task owns one (sample, group): its statistics and its block of y.
             Parallel.forRange(n * numGroups, (from, to) -> {
@@ -174,11 +174,10 @@ public final class Normalization {
                     }
                 }
             });
-            Tensor out = yt;                                                   // [N, C, *]
             Variable[] inputs = weight == null ? new Variable[] {x} : new Variable[] {x, weight, bias};
             return recording(Arrays.asList(inputs))
-                    ? new GroupNorm(inputs, numGroups, xc, gamma, beta, mean, rstd, silu).output(out)
-                    : new Variable(out);
+                    ? new GroupNorm(inputs, numGroups, xc, gamma, beta, mean, rstd, silu).output(yt)
+                    : new Variable(yt);
         }
 
         @Override

@@ -120,8 +120,8 @@ final class Winograd {
                 int paddedRows = 2 * tileRows + 2;
                 // d: the padded input rows [2·ti0 − 1, 2·ti0 + 2·tileRows + 1) of the block, interleaved.
                 float[] d = INPUT.floats(cIn * paddedRows * paddedW * BLOCK);
-                padRows(xd, xo + first * inSample, inSample, count, cIn, h, wd, 2 * ti0 - 1, paddedRows, paddedW, d,
-                        vectors);
+                padRows(xd, xo + first * inSample, inSample, count, cIn, h, wd, 2 * ti0 - 1, paddedRows, paddedW, 1,
+                        d, vectors);
                 // V [16, C_in, cols] = Bᵀ d B per tile and channel
                 int vStride = cIn * cols + SKEW;
                 float[] v = TRANSFORMED.floats(POSITIONS * vStride);
@@ -195,7 +195,7 @@ final class Winograd {
                     int paddedRows = 2 * tileRows + 2;
                     float[] d = INPUT.floats(cIn * paddedRows * paddedW * BLOCK);
                     padRows(xd, xo + first * inSample, inSample, count, cIn, h, wd, 2 * ti0 - 1, paddedRows, paddedW,
-                            d, vectors);
+                            1, d, vectors);
                     int vStride = cIn * cols + SKEW;
                     float[] v = TRANSFORMED.floats(POSITIONS * vStride);
                     inputTransform(d, cIn, paddedRows, paddedW, tileRows, tilesW, v, cols, vStride, vectors);
@@ -381,16 +381,10 @@ final class Winograd {
     }
 
     /**
-     * {@code d[((c·paddedRows + r)·paddedW + 1 + j)·BLOCK + s] = x[off + s·inSample + (c·H + row0 + r)·W + j]}
-     * where image row {@code row0 + r} exists, zero elsewhere (the padding, rows past the image, lanes past
-     * {@code count}).
+     * {@code d[((c·paddedRows + r)·paddedW + left + j)·BLOCK + s] = x[off + s·inSample + (c·H + row0 + r)·W + j]}
+     * where image row {@code row0 + r} exists, zero elsewhere (the {@code left} columns of padding, those past
+     * the image's width, rows past the image, lanes past {@code count}).
      */
-    static void padRows(float[] x, int off, int inSample, int count, int cIn, int h, int w, int row0, int paddedRows,
-                        int paddedW, float[] d, boolean vectors) {
-        padRows(x, off, inSample, count, cIn, h, w, row0, paddedRows, paddedW, 1, d, vectors);
-    }
-
-    /** {@link #padRows} with {@code left} columns of zeros before each row's pixels instead of one. */
     static void padRows(float[] x, int off, int inSample, int count, int cIn, int h, int w, int row0, int paddedRows,
                         int paddedW, int left, float[] d, boolean vectors) {
         int rowFloats = paddedW * BLOCK;
@@ -440,12 +434,19 @@ final class Winograd {
         }
     }
 
+    /**
+     * The two rows of a 4×4 tile that make row r of Bᵀ d: d0 − d2, d1 + d2, d2 − d1, d1 − d3 (row 1 a sum, the
+     * others differences).
+     */
+    private static final int[] FIRST_ROW = {0, 1, 2, 1};
+    private static final int[] SECOND_ROW = {2, 2, 1, 3};
+
     /** One tile, eight samples: the row combinations of Bᵀ d, then the column combinations of (Bᵀ d) B. */
     private static void inputTile(float[] d, int at, int rs, float[] v, int out, int positionStride) {
         for (int r = 0; r < 4; r++) {
-            // s_r[q] = (Bᵀ d)[r][q] for q = 0..3, from rows (0, 2), (1, 2), (2, 1) or (1, 3) of d.
-            int ra = at + (r == 0 ? 0 : r == 3 ? rs : r == 1 ? rs : 2 * rs);
-            int rb = at + (r == 0 ? 2 * rs : r == 3 ? 3 * rs : r == 1 ? 2 * rs : rs);
+            // s_r[q] = (Bᵀ d)[r][q] for q = 0..3
+            int ra = at + FIRST_ROW[r] * rs;
+            int rb = at + SECOND_ROW[r] * rs;
             FloatVector s0;
             FloatVector s1;
             FloatVector s2;
@@ -472,8 +473,8 @@ final class Winograd {
     /** {@link #inputTile} for one lane: the same float operations in the same order. */
     private static void inputTileLane(float[] d, int at, int rs, float[] v, int out, int positionStride) {
         for (int r = 0; r < 4; r++) {
-            int ra = at + (r == 0 ? 0 : r == 3 ? rs : r == 1 ? rs : 2 * rs);
-            int rb = at + (r == 0 ? 2 * rs : r == 3 ? 3 * rs : r == 1 ? 2 * rs : rs);
+            int ra = at + FIRST_ROW[r] * rs;
+            int rb = at + SECOND_ROW[r] * rs;
             float[] s = new float[4];
             for (int q = 0; q < 4; q++) {
                 s[q] = r == 1 ? d[ra + q * BLOCK] + d[rb + q * BLOCK] : d[ra + q * BLOCK] - d[rb + q * BLOCK];
