@@ -167,6 +167,54 @@ class NormalizationGradientProperties {
         }
     }
 
+    /**
+     * Inputs large enough that a parallel task holds several (sample, group) pairs, over several tasks, the last
+     * one often partial ({@link Normalization.GroupNorm#pairsPerTask}): the fused silu(group_norm) equals the composite then silu to
+     * rounding, forward and input gradient, and gives the same bits on 1 and on 2 threads.
+     */
+    @Property(tries = 8)
+    void groupNormSiluOverSeveralPairsPerTask(@ForAll long seed) throws Exception {
+        Draw d = new Draw(seed);
+        int groups = d.between(3, 4);
+        int[] shape = {0, groups * d.between(1, 2), d.between(20, 34), d.between(20, 34)};
+        int m = shape[1] / groups * shape[2] * shape[3];
+        int per = Normalization.GroupNorm.pairsPerTask(m);
+        shape[0] = Math.ceilDiv(2 * per + d.between(1, per - 1), groups);   // three tasks, the last usually partial
+        int pairs = shape[0] * groups;
+        assertTrue(per > 1 && pairs > per, "the draw must put several pairs in a task and need several tasks: "
+                + Arrays.toString(shape) + " groups " + groups + ", " + per + " pairs per task");
+        Tensor x = d.normal(shape).mul(2f).add(0.5f);
+        Tensor gamma = d.normal(shape[1]);
+        Tensor beta = d.normal(shape[1]);
+        Tensor dz = d.normal(shape);
+        String what = Arrays.toString(shape) + " groups " + groups;
+        Variable cx = new Variable(x, true);
+        Variable composite = Normalization.groupNormComposite(cx, groups, new Variable(gamma), new Variable(beta), 1e-5)
+                .silu();
+        composite.backward(dz);
+        float[][] first = null;
+        int threadsBefore = dev.sfumato.tensor.Parallel.threads();
+        try {
+            for (int threads = 1; threads <= 2; threads++) {
+                dev.sfumato.tensor.Parallel.setThreads(threads);
+                Variable fx = new Variable(x, true);
+                Variable fz = Normalization.groupNormSilu(fx, groups, new Variable(gamma), new Variable(beta), 1e-5);
+                fz.backward(dz);
+                assertNear(composite.value(), fz.value(), "forward " + what);
+                assertNear(cx.grad(), fx.grad(), m, "dx " + what);
+                float[][] now = {fz.value().toArray(), fx.grad().toArray()};
+                if (first == null) {
+                    first = now;
+                } else {
+                    assertArrayEquals(first[0], now[0], "forward, 1 vs 2 threads, " + what);
+                    assertArrayEquals(first[1], now[1], "dx, 1 vs 2 threads, " + what);
+                }
+            }
+        } finally {
+            dev.sfumato.tensor.Parallel.setThreads(threadsBefore);
+        }
+    }
+
     /** Regression: the seeds that exposed the composite's conditioning (see groupNormFusedEqualsComposite). */
     @net.jqwik.api.Example
     void groupNormFusedEqualsCompositeIllConditionedGroup() {
