@@ -1,6 +1,5 @@
 package dev.sfumato.tensor.kernels;
 
-import static dev.sfumato.tensor.kernels.Gemm.MR;
 import static dev.sfumato.tensor.kernels.Gemm.NR;
 import static dev.sfumato.tensor.kernels.Kernels.F;
 import static dev.sfumato.tensor.kernels.Kernels.LANES;
@@ -41,6 +40,8 @@ public final class GatherGemm {
 
     private GatherGemm() {}
 
+    /** Rows of the register tile: four A runs per step (the kernel below is written for four). */
+    private static final int MR = 4;
     private static final Scratch TILE = new Scratch();
     /** Dense copy of a block of B for callers whose B is not already one 16-column sliver. */
     private static final Scratch SLIVER = new Scratch();

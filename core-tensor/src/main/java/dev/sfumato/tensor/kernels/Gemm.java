@@ -28,9 +28,12 @@ import jdk.incubator.vector.FloatVector;
  * </ul>
  * The micro-kernel keeps a 4×16 tile of C in eight vector registers (register blocking); per step of k
  * it loads two vectors of B, broadcasts four values of A and issues eight FMAs, written
- * {@code a.fma(b, acc)} (17-20% faster than mul + add). Larger tiles (5×16, 6×16) spill an accumulator to
- * the stack in every iteration on JDK 25 C2, and a hand-unrolled 4×16 keeps a range check in the loop;
- * both were slower. The kernel stores its accumulators itself: straight into C for a full tile when
+ * {@code a.fma(b, acc)} (17-20% faster than mul + add). On AVX2 (16 vector registers) larger tiles (5×16,
+ * 6×16) spill an accumulator to the stack in every iteration on JDK 25 C2, and a hand-unrolled 4×16 keeps a
+ * range check in the loop; both were slower. Where the CPU has AVX-512, C2 allocates 32 registers and a 6×16
+ * tile ({@link #MR}) fits: square products 512-2048 measured 96-106 against 76-100 GFLOP/s for 4×16 on a Zen 4
+ * (one thread, two alternating rounds; the convolution shapes, whose packing weighs more, within ±5%), and a
+ * last sliver of at most four rows takes the 4×16 kernel. The kernel stores its accumulators itself: straight into C for a full tile when
  * alpha = 1 and beta is 0 or 1 (C = T or C + T, the convolutions' case), else into a per-thread scratch
  * tile that {@link #updateC} merges into C (edges, other alpha and beta). A store helper taking vectors was
  * no longer inlined once the kernel grew, and the boxed vectors made it 2-5× slower. Storing straight into
@@ -48,14 +51,20 @@ import jdk.incubator.vector.FloatVector;
  */
 public final class Gemm {
 
-    /** Rows of the register tile. */
-    static final int MR = 4;
+    /**
+     * Rows of the register tile: 6 where the CPU has AVX-512 (C2 then has 32 vector registers, and twelve
+     * accumulators, two vectors of B and the broadcasts fit without a spill), else 4 (AVX2's 16 registers; see the
+     * class comment). The system property {@code sfumato.gemm.rows} (4 or 6) overrides it, for the tests of
+     * both kernels and for measuring. The tile's height changes no value: every element of C is the same chain
+     * of FMAs over k in either kernel.
+     */
+    static final int MR = tileRows();
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * LANES;
     /** Upper bound of the K block; the actual block is K split into equal parts no longer than this. */
     static final int KC = 512;
-    /** Rows of op(A) packed at a time (MC×KC floats stay in L2). */
-    static final int MC = 128;
+    /** Rows of op(A) packed at a time (MC×KC floats stay in L2): a multiple of the tile's height. */
+    static final int MC = MR == 6 ? 120 : 128;
     /** Columns of op(B) packed at a time (KC×NC floats stay in L3). */
     static final int NC = 4096;
     /**
@@ -79,6 +88,19 @@ public final class Gemm {
     private Gemm() {}
 
     /** Per-thread packing buffers, grown on demand and reused, so steady-state calls allocate nothing. */
+    private static int tileRows() {
+        String p = System.getProperty("sfumato.gemm.rows");
+        if (p == null || p.isBlank()) {
+            return FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512 ? 6 : 4;   // native 512-bit vectors
+        }
+        return switch (p.trim()) {
+            case "4" -> 4;
+            case "6" -> 6;
+            default -> throw new IllegalArgumentException(
+                    "system property sfumato.gemm.rows must be 4 or 6 (rows of the GEMM register tile), got '" + p + "'");
+        };
+    }
+
     private static final class Buffers {
         float[] a = new float[0];
         float[] b = new float[0];
@@ -349,10 +371,22 @@ public final class Gemm {
             int nr = Math.min(NR, nc - jr);
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
-                if (direct && mr == MR && nr == NR) {
-                    microKernel(kc, pa, paOff + ir * kc, pb, jr * kc, c, cBase + ir * ldc + jr, ldc, beta == 1f);
+                // With six-row slivers, a last sliver of at most four rows (M = 64: 10 × 6 + 4) takes the four-row
+                // kernel, which reads the first four rows of each step of the sliver.
+                boolean six = MR == 6 && mr > 4;
+                int height = six ? 6 : 4;
+                if (direct && mr == height && nr == NR) {
+                    if (six) {
+                        microKernel6(kc, pa, paOff + ir * kc, pb, jr * kc, c, cBase + ir * ldc + jr, ldc, beta == 1f);
+                    } else {
+                        microKernel(kc, pa, paOff + ir * kc, pb, jr * kc, c, cBase + ir * ldc + jr, ldc, beta == 1f);
+                    }
                 } else {
-                    microKernel(kc, pa, paOff + ir * kc, pb, jr * kc, tile, 0, NR, false);
+                    if (six) {
+                        microKernel6(kc, pa, paOff + ir * kc, pb, jr * kc, tile, 0, NR, false);
+                    } else {
+                        microKernel(kc, pa, paOff + ir * kc, pb, jr * kc, tile, 0, NR, false);
+                    }
                     updateC(tile, mr, nr, alpha, beta, c, cBase + ir * ldc + jr, ldc);
                 }
             }
@@ -360,11 +394,11 @@ public final class Gemm {
     }
 
     /**
-     * T = Ap·Bp for one MR×NR register tile, stored into {@code c} from {@code ci} (row stride {@code ldc}), or
-     * added to what is there when {@code accumulate}: Ap is an MR×kc sliver of A packed k-major, Bp a kc×NR
-     * sliver of B packed k-major. The eight accumulators stay in registers for the whole k loop; each step loads
-     * two vectors of B, broadcasts four values of A and issues eight FMAs. The stores are written out here, not
-     * in a helper taking vectors (see the class comment).
+     * T = Ap·Bp for one 4×NR register tile, stored into {@code c} from {@code ci} (row stride {@code ldc}), or
+     * added to what is there when {@code accumulate}: Ap is the first four rows of an MR×kc sliver of A packed
+     * k-major (all of it when MR is 4), Bp a kc×NR sliver of B packed k-major. The eight accumulators stay in
+     * registers for the whole k loop; each step loads two vectors of B, broadcasts four values of A and issues
+     * eight FMAs. The stores are written out here, not in a helper taking vectors (see the class comment).
      */
     private static void microKernel(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc,
                                     boolean accumulate) {
@@ -415,6 +449,84 @@ public final class Gemm {
         c21.intoArray(c, c2 + LANES);
         c30.intoArray(c, c3);
         c31.intoArray(c, c3 + LANES);
+    }
+
+    /**
+     * {@link #microKernel} for a 6×NR tile (MR = 6): twelve accumulators, and per step two vectors of B, six
+     * broadcasts of A and twelve FMAs, which keeps both FMA pipes busier than eight accumulators do (the FMA's
+     * latency of four cycles times two pipes is eight independent chains, no slack). Measured on a 2 vCPU Zen 4
+     * (AVX-512, so C2 allocates 32 vector registers), one JVM, B sliver in L1 and A block in L2, GFLOP/s of the
+     * 4-row / 6-row kernel: 89-92 / 95-100 at kc = 64, 98-102 / 105-110 at kc = 128, 94-104 / 97-110 at kc = 256.
+     */
+    private static void microKernel6(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc,
+                                     boolean accumulate) {
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c01 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F);
+        FloatVector c11 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F);
+        FloatVector c21 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F);
+        FloatVector c31 = FloatVector.zero(F);
+        FloatVector c40 = FloatVector.zero(F);
+        FloatVector c41 = FloatVector.zero(F);
+        FloatVector c50 = FloatVector.zero(F);
+        FloatVector c51 = FloatVector.zero(F);
+        for (int p = 0; p < kc; p++) {
+            int bp = bi + p * NR;
+            int ap = ai + p * 6;
+            FloatVector b0 = FloatVector.fromArray(F, b, bp);
+            FloatVector b1 = FloatVector.fromArray(F, b, bp + LANES);
+            FloatVector a0 = FloatVector.broadcast(F, a[ap]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(F, a[ap + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(F, a[ap + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(F, a[ap + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(F, a[ap + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(F, a[ap + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+        }
+        int c1 = ci + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        int c4 = c3 + ldc;
+        int c5 = c4 + ldc;
+        if (accumulate) {
+            c00 = c00.add(FloatVector.fromArray(F, c, ci));
+            c01 = c01.add(FloatVector.fromArray(F, c, ci + LANES));
+            c10 = c10.add(FloatVector.fromArray(F, c, c1));
+            c11 = c11.add(FloatVector.fromArray(F, c, c1 + LANES));
+            c20 = c20.add(FloatVector.fromArray(F, c, c2));
+            c21 = c21.add(FloatVector.fromArray(F, c, c2 + LANES));
+            c30 = c30.add(FloatVector.fromArray(F, c, c3));
+            c31 = c31.add(FloatVector.fromArray(F, c, c3 + LANES));
+            c40 = c40.add(FloatVector.fromArray(F, c, c4));
+            c41 = c41.add(FloatVector.fromArray(F, c, c4 + LANES));
+            c50 = c50.add(FloatVector.fromArray(F, c, c5));
+            c51 = c51.add(FloatVector.fromArray(F, c, c5 + LANES));
+        }
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + LANES);
+        c10.intoArray(c, c1);
+        c11.intoArray(c, c1 + LANES);
+        c20.intoArray(c, c2);
+        c21.intoArray(c, c2 + LANES);
+        c30.intoArray(c, c3);
+        c31.intoArray(c, c3 + LANES);
+        c40.intoArray(c, c4);
+        c41.intoArray(c, c4 + LANES);
+        c50.intoArray(c, c5);
+        c51.intoArray(c, c5 + LANES);
     }
 
     /** C[0:mr, 0:nr] = alpha·T + beta·C for the MR×NR accumulator tile T; beta == 0 does not read C. */
