@@ -4,6 +4,7 @@ import dev.sfumato.tensor.kernels.GatherGemm;
 import dev.sfumato.tensor.kernels.Gemm;
 import dev.sfumato.tensor.kernels.Kernels;
 import dev.sfumato.tensor.kernels.Scratch;
+import dev.sfumato.tensor.kernels.Transpose;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -390,8 +391,8 @@ final class ShiftedWindows {
                     // and 8-15 of the sliver, each an 8×8 block; the last block overlaps the one before it.
                     for (int pix = 0; ; pix += 8) {
                         pix = Math.min(pix, hw - 8);
-                        Interleave.transpose8(dy, src + pix, hw, out, dst + pix * BLOCK * nr, BLOCK * nr, 8, false, 0f);
-                        Interleave.transpose8(dy, src + 8 * hw + pix, hw, out, dst + pix * BLOCK * nr + 8,
+                        Transpose.transpose8(dy, src + pix, hw, out, dst + pix * BLOCK * nr, BLOCK * nr, 8, false, 0f);
+                        Transpose.transpose8(dy, src + 8 * hw + pix, hw, out, dst + pix * BLOCK * nr + 8,
                                 BLOCK * nr, 8, false, 0f);
                         if (pix == hw - 8) {
                             break;
