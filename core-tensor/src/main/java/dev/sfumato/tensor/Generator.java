@@ -13,7 +13,7 @@ package dev.sfumato.tensor;
  */
 public final class Generator {
 
-    private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
+    static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
     /** PyTorch's default seed, so that an unseeded program is still reproducible. */
     public static final long DEFAULT_SEED = 67280421310721L;
 
@@ -93,8 +93,12 @@ public final class Generator {
 
     /** The SplitMix64 / MurmurHash3 64-bit finaliser. */
     static long mix64(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z = (z ^ (z >>> 30)) * MIX_1;
+        z = (z ^ (z >>> 27)) * MIX_2;
         return z ^ (z >>> 31);
     }
+
+    /** The multipliers of SplitMix64's finaliser (also used by {@link DropoutMask}'s vector form). */
+    static final long MIX_1 = 0xBF58476D1CE4E5B9L;
+    static final long MIX_2 = 0x94D049BB133111EBL;
 }

@@ -206,10 +206,11 @@ public final class Tensor {
         Tensor t = allocateEmpty(Shape.checked("dropoutMask", shape));
         long key = g.nextStreamKey();
         float[] d = t.data();
-        DropoutKeep keep = new DropoutKeep(p);
+        long least = DropoutMask.least(p);
+        float scale = DropoutMask.scale(p);
         fillParallel(d.length, (from, to) -> {
             for (int i = from; i < to; i++) {
-                d[i] = keep.of(key, i) * keep.scale;
+                d[i] = DropoutMask.keep(key, i, least) * scale;
             }
         });
         return t;
@@ -230,30 +231,11 @@ public final class Tensor {
         float[] xs = xc.data();
         int xo = xc.offset;
         float[] d = t.data();
-        DropoutKeep keep = new DropoutKeep(p);
-        fillParallel(d.length, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                d[i] = xs[xo + i] * (keep.of(key, i) * keep.scale);          // x · mask_i, as mul would compute it
-            }
-        });
+        long least = DropoutMask.least(p);
+        float scale = DropoutMask.scale(p);
+        // x · mask_i, as mul would compute it
+        fillParallel(d.length, (from, to) -> DropoutMask.apply(xs, xo, d, from, to, key, least, scale));
         return t;
-    }
-
-    /**
-     * Whether dropout keeps element i: {@code uniform(key, i) >= p} without a branch. uniform is n·2^-24 for the
-     * integer n = bits >>> 40, so the test is n >= ceil(p·2^24) exactly (p as a float; p·2^24 is exact in
-     * double). At p = 0.1 a branch mispredicted on about every tenth element had taken half the time.
-     */
-    private record DropoutKeep(long least, float scale) {
-
-        DropoutKeep(double p) {
-            this((long) Math.ceil((double) (float) p * 0x1p24), (float) (1 / (1 - p)));
-        }
-
-        /** 1 when element i is kept, else 0. */
-        long of(long key, long i) {
-            return (least - 1 - (Generator.bits(key, i) >>> 40)) >>> 63;
-        }
     }
 
     /** Standard normal values from the global generator, like {@code torch.randn}. */
