@@ -33,12 +33,12 @@ import jdk.incubator.vector.FloatVector;
  * range check in the loop; both were slower. Where the CPU has AVX-512, C2 allocates 32 registers and a 6×16
  * tile ({@link #MR}) fits: square products 512-2048 measured 96-106 against 76-100 GFLOP/s for 4×16 on a Zen 4
  * (one thread, two alternating rounds; the convolution shapes, whose packing weighs more, within ±5%), and a
- * last sliver of at most four rows takes the 4×16 kernel. The kernel stores its accumulators itself: straight into C for a full tile when
- * alpha = 1 and beta is 0 or 1 (C = T or C + T, the convolutions' case), else into a per-thread scratch
- * tile that {@link #updateC} merges into C (edges, other alpha and beta). A store helper taking vectors was
- * no longer inlined once the kernel grew, and the boxed vectors made it 2-5× slower. Storing straight into
- * C instead of through the tile made per-sample convolution products about 2% faster and a K = 32 product
- * (a stride-2 input gradient) 10% (one JVM, alternating, 1 thread; same bits).
+ * last sliver of at most four rows takes the 4×16 kernel. The kernel stores its accumulators itself: straight
+ * into C for a full tile when alpha = 1 and beta is 0 or 1 (C = T or C + T, the convolutions' case), else
+ * into a per-thread scratch tile that {@link #updateC} merges into C (edges, other alpha and beta). A store
+ * helper taking vectors was no longer inlined once the kernel grew, and the boxed vectors made it 2-5× slower.
+ * Storing straight into C instead of through the tile made per-sample convolution products about 2% faster
+ * and a K = 32 product (a stride-2 input gradient) 10% (one JVM, alternating, 1 thread; same bits).
  *
  * <p>Speed on a 2 vCPU Zen 3 that other builds were loading (benchmarks/results/gemm.md has the table
  * against OpenBLAS): best single repetitions reach 66-70 GFLOP/s on one thread for square 256-1024, about
@@ -91,7 +91,7 @@ public final class Gemm {
 
     private Gemm() {}
 
-    /** Per-thread packing buffers, grown on demand and reused, so steady-state calls allocate nothing. */
+    /** {@link #MR}: the system property {@code sfumato.gemm.rows} if set, else 6 with native 512-bit vectors, else 4. */
     private static int tileRows() {
         String p = System.getProperty("sfumato.gemm.rows");
         if (p == null || p.isBlank()) {
@@ -105,6 +105,7 @@ public final class Gemm {
         };
     }
 
+    /** Per-thread packing buffers, grown on demand and reused, so steady-state calls allocate nothing. */
     private static final class Buffers {
         float[] a = new float[0];
         float[] b = new float[0];
@@ -461,6 +462,8 @@ public final class Gemm {
      * latency of four cycles times two pipes is eight independent chains, no slack). Measured on a 2 vCPU Zen 4
      * (AVX-512, so C2 allocates 32 vector registers), one JVM, B sliver in L1 and A block in L2, GFLOP/s of the
      * 4-row / 6-row kernel: 89-92 / 95-100 at kc = 64, 98-102 / 105-110 at kc = 128, 94-104 / 97-110 at kc = 256.
+     * It repeats the 4-row kernel's lines for two more rows on purpose: a kernel parameterised by its height, or
+     * one that shares a helper taking vectors, does not keep its accumulators in registers under C2.
      */
     private static void microKernel6(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc,
                                      boolean accumulate) {
