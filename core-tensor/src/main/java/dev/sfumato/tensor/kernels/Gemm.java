@@ -40,10 +40,11 @@ import jdk.incubator.vector.FloatVector;
  * Storing straight into C instead of through the tile made per-sample convolution products about 2% faster
  * and a K = 32 product (a stride-2 input gradient) 10% (one JVM, alternating, 1 thread; same bits).
  *
- * <p>Speed on a 2 vCPU Zen 3 that other builds were loading (benchmarks/results/gemm.md has the table
- * against OpenBLAS): best single repetitions reach 66-70 GFLOP/s on one thread for square 256-1024, about
- * 75% of the FMA peak and level with OpenBLAS's best in the same run; medians are 0.6-0.9× OpenBLAS.
- * JMH ({@code GemmBenchmark}, 2 forks, loaded host): 512³ 47.7 ± 27.8 GFLOP/s on one thread.
+ * <p>Speed (BENCHMARKS.md has the tables against OpenBLAS): on a 2 vCPU Zen 4 (session 12, with the 6×16
+ * tile) medians of 99-104 GFLOP/s on one thread for square 512-2048, 1.02-1.04× OpenBLAS's speed, and
+ * 0.90-0.93× on two threads; the convolution shapes 0.94-1.01× and 0.92-1.10×. On the Zen 3 of sessions 1-11, which other builds
+ * were loading (benchmarks/results/gemm.md), best single repetitions reached 66-70 GFLOP/s on one thread for
+ * square 256-1024 and medians were 0.6-0.9× OpenBLAS.
  *
  * <p>Threads: C is cut into a grid of tasks whose shape depends only on M, N and K, and K is cut into
  * blocks whose length depends only on K. Every element of C therefore sees the same sequence of
