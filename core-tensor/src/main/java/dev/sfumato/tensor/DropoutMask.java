@@ -71,14 +71,14 @@ final class DropoutMask {
     static void vector(float[] x, int xo, float[] d, int from, int to, long key, long least, float scale) {
         LongVector lane = LongVector.zero(L8).addIndex(1);                            // 0, 1, ..., 7
         LongVector gamma = LongVector.broadcast(L8, Generator.GOLDEN_GAMMA);
+        LongVector dropMax = LongVector.broadcast(L8, least - 1);                    // the largest draw dropped
         int i = from;
         for (; i <= to - 8; i += 8) {
             LongVector z = lane.add(i + 1L).mul(gamma).add(key);                        // key + (i + 1)·γ
             z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(Generator.MIX_1);
             z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(Generator.MIX_2);
             z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
-            LongVector keep = LongVector.broadcast(L8, least - 1)
-                    .sub(z.lanewise(VectorOperators.LSHR, 40))
+            LongVector keep = dropMax.sub(z.lanewise(VectorOperators.LSHR, 40))
                     .lanewise(VectorOperators.LSHR, 63);                               // 1 when kept, else 0
             FloatVector mask = (FloatVector) keep.convertShape(VectorOperators.L2F, F8, 0);
             FloatVector.fromArray(F8, x, xo + i).mul(mask.mul(scale)).intoArray(d, i);

@@ -286,8 +286,7 @@ public final class Tensor {
     private static final int FILL_GRAIN = 1 << 15;
 
     private static void fillParallel(int n, Parallel.RangeBody body) {
-        int tasks = Parallel.taskCount(n, FILL_GRAIN);
-        Parallel.forRange(tasks, (t0, t1) -> body.run(t0 * FILL_GRAIN, (int) Math.min(n, (long) t1 * FILL_GRAIN)));
+        Parallel.forRuns(n, 1, FILL_GRAIN, body);
     }
 
     // ---------------------------------------------------------------------------------------------

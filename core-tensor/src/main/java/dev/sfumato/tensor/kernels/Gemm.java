@@ -280,7 +280,7 @@ public final class Gemm {
             // gradient's A·Bᵀ) has every task pack all of op(A) again: one task per thread then, so that each
             // thread packs it once, as one thread does. With four tasks on two threads 64x25088x576 NT ran at
             // 0.82-0.85× OpenBLAS's speed against 0.92-0.95× on one thread.
-            int target = packed == null && m <= MC && (long) m * k > A_ONCE_MAX
+            int target = packed == null && m <= MC && !packsAOnce(m, k)
                     ? Math.min(TARGET_TASKS, Parallel.threads()) : TARGET_TASKS;
             while (gm * gn < target) {
                 boolean mCanSplit = m / (2 * gm) >= 4 * MR;
@@ -312,6 +312,11 @@ public final class Gemm {
         });
     }
 
+    /** Whether a task of at most MC rows packs its rows of op(A) once, whole ({@link #A_ONCE_MAX}). */
+    private static boolean packsAOnce(int rows, int k) {
+        return (long) rows * k <= A_ONCE_MAX;
+    }
+
     /** C[i0:i1, j0:j1] = alpha·op(A)[i0:i1, :]·op(B)[:, j0:j1] + beta·C[i0:i1, j0:j1], on this thread. */
     private static void blocked(boolean transA, int i0, int i1, int j0, int j1, int k, int kc,
                                 float alpha, float[] a, int aOff, int lda, PackedA packed, PanelB panels,
@@ -322,7 +327,7 @@ public final class Gemm {
         // L2_PANEL), which no longer costs a re-packing of A per panel. The panel width changes no bits:
         // each element of C sees the same K blocks in the same order.
         boolean smallM = i1 - i0 <= MC;
-        if (smallM && packed == null && (long) (i1 - i0) * k <= A_ONCE_MAX) {
+        if (smallM && packed == null && packsAOnce(i1 - i0, k)) {
             packed = packTask(transA, a, aOff, lda, i0, i1, k, kc, buffers);
             cOff += i0 * ldc;
             i1 -= i0;
@@ -386,19 +391,17 @@ public final class Gemm {
                 // With six-row slivers, a last sliver of at most four rows (M = 64: 10 × 6 + 4) takes the four-row
                 // kernel, which reads the first four rows of each step of the sliver.
                 boolean six = MR == 6 && mr > 4;
-                int height = six ? 6 : 4;
-                if (direct && mr == height && nr == NR) {
-                    if (six) {
-                        microKernel6(kc, pa, paOff + ir * kc, pb, jr * kc, c, cBase + ir * ldc + jr, ldc, beta == 1f);
-                    } else {
-                        microKernel(kc, pa, paOff + ir * kc, pb, jr * kc, c, cBase + ir * ldc + jr, ldc, beta == 1f);
-                    }
+                boolean intoC = direct && mr == (six ? 6 : 4) && nr == NR;
+                float[] out = intoC ? c : tile;
+                int outOff = intoC ? cBase + ir * ldc + jr : 0;
+                int outLd = intoC ? ldc : NR;
+                boolean accumulate = intoC && beta == 1f;
+                if (six) {
+                    microKernel6(kc, pa, paOff + ir * kc, pb, jr * kc, out, outOff, outLd, accumulate);
                 } else {
-                    if (six) {
-                        microKernel6(kc, pa, paOff + ir * kc, pb, jr * kc, tile, 0, NR, false);
-                    } else {
-                        microKernel(kc, pa, paOff + ir * kc, pb, jr * kc, tile, 0, NR, false);
-                    }
+                    microKernel(kc, pa, paOff + ir * kc, pb, jr * kc, out, outOff, outLd, accumulate);
+                }
+                if (!intoC) {
                     updateC(tile, mr, nr, alpha, beta, c, cBase + ir * ldc + jr, ldc);
                 }
             }

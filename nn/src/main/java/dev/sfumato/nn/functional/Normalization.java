@@ -157,9 +157,8 @@ public final class Normalization {
             Tensor yt = Tensor.empty(shape);                                   // [N, C, *]
             float[] y = yt.data();
             // Each task owns a run of consecutive (sample, group) pairs: their statistics and their blocks of y.
-            int per = pairsPerTask(m);
-            Parallel.forRange(Math.ceilDiv(n * numGroups, per), (t0, t1) -> {
-                for (int ng = t0 * per, end = Math.min(n * numGroups, t1 * per); ng < end; ng++) {
+            Parallel.forRuns(n * numGroups, m, TASK_FLOATS, (from, to) -> {
+                for (int ng = from; ng < to; ng++) {
                     int base = xo + ng * m;
                     // Two-pass statistics, summed in double (vectorised: ReductionKernels widens floats to doubles).
                     double mu = ReductionKernels.sumDouble(xs, base, m) / m;
@@ -203,12 +202,11 @@ public final class Normalization {
             boolean wantDx = needsInputGrad(0);
             Tensor dxt = wantDx ? Tensor.empty(inputShape(0)) : null;
             float[] dx = wantDx ? dxt.data() : null;
-            int per = pairsPerTask(m);
-            Parallel.forRange(Math.ceilDiv(n * groups, per), (t0, t1) -> {
+            Parallel.forRuns(n * groups, m, TASK_FLOATS, (from, to) -> {
                 // Per-thread buffers, one group long: a task body runs once per claimed task.
                 float[] yGroup = silu ? SILU_INPUT.floats(m) : null;
                 float[] dyGroup = silu ? SILU_GRADIENT.floats(m) : null;
-                for (int ng = t0 * per, end = Math.min(n * groups, t1 * per); ng < end; ng++) {
+                for (int ng = from; ng < to; ng++) {
                     int nIdx = ng / groups;
                     int c0 = (ng % groups) * cg;
                     float[] g = dy;                                            // the gradient of the group norm's y
@@ -273,19 +271,15 @@ public final class Normalization {
             return grads;
         }
 
-        /** Floats of x a parallel task of group norm covers, at least: see {@link #pairsPerTask}. */
+        /**
+         * Floats of x a parallel task of group norm covers, at least ({@link Parallel#forRuns}: runs of consecutive
+         * (sample, group) pairs; 128 KB). Over the U-Net's six group-norm shapes at batch 64 (one JVM, forward /
+         * backward, ms summed over ten rounds), two threads: a pair per task 504 / 604, 8192 floats 415 / 553 and
+         * 399 / 506, 32768 floats 374 / 511 and 392 / 498; one thread 535-566 / 834-881 whatever the size.
+         */
         static final int TASK_FLOATS = 32768;
 
-        /**
-         * Consecutive (sample, group) pairs per parallel task, for groups of m floats: enough for
-         * {@link #TASK_FLOATS} (128 KB of x). A task per pair (2048 of them at batch 64 and 32 groups, of 98 to 784
-         * floats, each claimed with two contended atomic operations) made the U-Net's group norms run no faster on
-         * two threads than on one in the training step (forward 0.84×, backward 1.06× the one-thread speed, timed
-         * per loop). Over the U-Net's six group-norm shapes at batch 64 (one JVM, forward / backward, ms summed
-         * over ten rounds), two threads: a pair per task 504 / 604, 8192 floats 415 / 553 and 399 / 506, 32768
-         * floats 374 / 511 and 392 / 498; one thread 535-566 / 834-881 whatever the size. Which pairs a task holds
-         * changes no value: each pair's statistics and outputs are its own.
-         */
+        /** Pairs per parallel task for groups of m floats, as {@link Parallel#forRuns} cuts them (for the tests). */
         static int pairsPerTask(int m) {
             return Math.max(1, TASK_FLOATS / Math.max(1, m));
         }

@@ -5,16 +5,19 @@ import dev.sfumato.tensor.Tensor;
 
 /**
  * Max, average and adaptive-average pooling and nearest upsampling over NCHW, forward and backward, as
- * plain loops (memory-bound: one read per input, no arithmetic worth vectorising). Every (n, c) plane is an
- * independent task, so results do not depend on the number of threads.
+ * plain loops (memory-bound: one read per input, no arithmetic worth vectorising). Every (n, c) plane is
+ * independent (parallel tasks take runs of consecutive planes), so results do not depend on the number of threads.
  */
 public final class Pool2dKernels {
 
     private Pool2dKernels() {}
 
-    /** Runs {@code body} over planes [0, n·c) on the shared pool. */
-    private static void planes(int count, Parallel.RangeBody body) {
-        Parallel.forRange(count, body);
+    /** Floats of input a parallel task covers, at least: runs of consecutive planes ({@link Parallel#forRuns}). */
+    private static final int TASK_FLOATS = 32768;
+
+    /** Runs {@code body} over planes [0, n·c) of {@code planeSize} input floats each, on the shared pool. */
+    private static void planes(int count, int planeSize, Parallel.RangeBody body) {
+        Parallel.forRuns(count, planeSize, TASK_FLOATS, body);
     }
 
     /**
@@ -30,7 +33,7 @@ public final class Pool2dKernels {
         float[] out = y.data();
         int inPlane = g.h() * g.w();
         int outPlane = g.hOut() * g.wOut();
-        planes(g.n() * g.c(), (p0, p1) -> {
+        planes(g.n() * g.c(), inPlane, (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
                 int ib = inOff + p * inPlane;
                 int ob = p * outPlane;
@@ -67,7 +70,7 @@ public final class Pool2dKernels {
         float[] out = dx.data();
         int inPlane = g.h() * g.w();
         int outPlane = g.hOut() * g.wOut();
-        planes(g.n() * g.c(), (p0, p1) -> {
+        planes(g.n() * g.c(), inPlane, (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
                 for (int k = 0; k < outPlane; k++) {
                     int idx = argmax[p * outPlane + k];
@@ -92,7 +95,7 @@ public final class Pool2dKernels {
         float[] out = y.data();
         int inPlane = g.h() * g.w();
         int outPlane = g.hOut() * g.wOut();
-        planes(g.n() * g.c(), (p0, p1) -> {
+        planes(g.n() * g.c(), inPlane, (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
                 int ib = inOff + p * inPlane;
                 for (int i = 0; i < g.hOut(); i++) {
@@ -121,7 +124,7 @@ public final class Pool2dKernels {
         float[] out = dx.data();
         int inPlane = g.h() * g.w();
         int outPlane = g.hOut() * g.wOut();
-        planes(g.n() * g.c(), (p0, p1) -> {
+        planes(g.n() * g.c(), inPlane, (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
                 for (int i = 0; i < g.hOut(); i++) {
                     for (int j = 0; j < g.wOut(); j++) {
@@ -175,7 +178,7 @@ public final class Pool2dKernels {
         float[] out = y.data();
         int h = s[2];
         int w = s[3];
-        planes(s[0] * s[1], (p0, p1) -> {
+        planes(s[0] * s[1], h * w, (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
                 for (int i = 0; i < outH; i++) {
                     int a0 = binStart(i, h, outH);
@@ -208,7 +211,7 @@ public final class Pool2dKernels {
         int dOff = dyc.offset();
         Tensor dx = Tensor.zeros(inputShape);
         float[] out = dx.data();
-        planes(inputShape[0] * inputShape[1], (p0, p1) -> {
+        planes(inputShape[0] * inputShape[1], h * w, (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
                 for (int i = 0; i < outH; i++) {
                     int a0 = binStart(i, h, outH);
@@ -243,7 +246,7 @@ public final class Pool2dKernels {
         Tensor y = Tensor.empty(s[0], s[1], h * sH, w * sW);                 // every element written below
         float[] out = y.data();
         int wo = w * sW;
-        planes(s[0] * s[1], (p0, p1) -> {
+        planes(s[0] * s[1], h * w, (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
                 int ib = inOff + p * h * w;
                 int ob = p * h * sH * wo;
@@ -269,7 +272,7 @@ public final class Pool2dKernels {
         int dOff = dyc.offset();
         Tensor dx = Tensor.zeros(s[0], s[1], h, w);
         float[] out = dx.data();
-        planes(s[0] * s[1], (p0, p1) -> {
+        planes(s[0] * s[1], h * w, (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
                 int ib = dOff + p * s[2] * s[3];
                 int ob = p * h * w;
