@@ -66,6 +66,26 @@ class ConvolutionGradientProperties {
                 d.normal(cOut));
     }
 
+    /**
+     * Geometries that run on the channels-last kernels (a stride above 1, 8 channels or more each way): forward,
+     * input gradient by pixel classes and weight gradient, over kernels of 1-4, strides 2-3 and sizes the stride
+     * does not divide.
+     */
+    @Property(tries = 5)
+    @GradientOf(functions = "Convolution.conv2d")
+    void conv2dOnChannelsLast(@ForAll long seed) {
+        Draw d = new Draw(seed);
+        int cIn = d.between(8, 9);
+        int cOut = d.between(8, 9);
+        int k = d.between(1, 4);
+        int[] stride = {d.between(2, 3), d.between(1, 3)};
+        int[] padding = {d.between(0, 1), d.between(0, 1)};
+        int[] dilation = {1, 1};
+        check(in -> Convolution.conv2d(in.get(0), in.get(1), in.get(2), stride, padding, dilation, 1),
+                d.normal(d.between(1, 2), cIn, k + d.between(0, 3), k + d.between(0, 3)), d.normal(cOut, cIn, k, k),
+                d.normal(cOut));
+    }
+
     @Property(tries = 40)
     @GradientOf(nodes = Convolution.ConvTranspose2d.class, functions = "Convolution.convTranspose2d")
     void convTranspose2d(@ForAll long seed) {

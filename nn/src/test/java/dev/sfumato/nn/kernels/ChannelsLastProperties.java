@@ -1,0 +1,148 @@
+package dev.sfumato.nn.kernels;
+
+import static dev.sfumato.nn.kernels.Conv2dKernelsProperties.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sfumato.tensor.Generator;
+import dev.sfumato.tensor.Parallel;
+import dev.sfumato.tensor.Tensor;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The channels-last strided convolutions equal the direct-loop reference, and their two register tiles (4 × 16
+ * in 256-bit vectors, 6 × 32 in 512-bit ones) and scalar layout moves give the same bits.
+ */
+class ChannelsLastProperties {
+
+    /** One strided convolution: at least one stride above 1, enough channels for the path. */
+    record Case(int n, int cIn, int cOut, int h, int w, int kH, int kW, int sH, int sW, int pH, int pW, long seed) {
+
+        ConvGeometry geometry() {
+            return ConvGeometry.conv2d("conv2d", new int[] {n, cIn, h, w}, new int[] {cOut, cIn, kH, kW},
+                    new int[] {sH, sW}, new int[] {pH, pW}, new int[] {1, 1}, 1);
+        }
+    }
+
+    @Provide
+    Arbitrary<Case> cases() {
+        Arbitrary<int[]> sizes = Combinators.combine(
+                Arbitraries.integers().between(1, 3),       // n
+                Arbitraries.integers().between(8, 20),      // C_in: crosses the 8-channel transposes
+                Arbitraries.integers().between(8, 40),      // C_out: partial 16- and 32-column slivers
+                Arbitraries.integers().between(1, 13),      // h
+                Arbitraries.integers().between(1, 13),      // w: rows shorter and longer than 8 pixels
+                Arbitraries.integers().between(1, 4),       // kH
+                Arbitraries.integers().between(1, 4)        // kW
+        ).as((n, ci, co, h, w, kh, kw) -> new int[] {n, ci, co, h, w, kh, kw});
+        Arbitrary<long[]> opts = Combinators.combine(
+                Arbitraries.integers().between(1, 3), Arbitraries.integers().between(1, 3),
+                Arbitraries.integers().between(0, 2), Arbitraries.integers().between(0, 2), Arbitraries.longs()
+        ).as((sh, sw, ph, pw, seed) -> new long[] {sh, sw, ph, pw, (long) seed});
+        return Combinators.combine(sizes, opts).as((s, o) -> new Case(s[0], s[1], s[2], s[3], s[4], s[5], s[6],
+                        (int) o[0], (int) o[1], (int) o[2], (int) o[3], o[4]))
+                .filter(c -> (c.sH() > 1 || c.sW() > 1) && c.h() + 2 * c.pH() >= c.kH() && c.w() + 2 * c.pW() >= c.kW());
+    }
+
+    @Property(tries = 120)
+    void forwardAndInputGradientMatchReference(@ForAll("cases") Case c) {
+        check(c.geometry(), c.seed());
+    }
+
+    /**
+     * The geometry of a transposed convolution, whose input gradient is its forward: output padding adds rows and
+     * columns of x that no window reads (their classes' dy runs lie in the zero border).
+     */
+    @Property(tries = 60)
+    void transposedGeometriesMatchReference(@ForAll("cases") Case c) {
+        int[] op = {c.sH() - 1, c.sW() - 1};
+        int hOut = (c.h() - 1) * c.sH() - 2 * c.pH() + c.kH() + op[0];
+        int wOut = (c.w() - 1) * c.sW() - 2 * c.pW() + c.kW() + op[1];
+        Assume.that(hOut >= 1 && wOut >= 1);
+        ConvGeometry g = ConvGeometry.convTranspose2d("conv_transpose2d", new int[] {c.n(), c.cOut(), c.h(), c.w()},
+                new int[] {c.cOut(), c.cIn(), c.kH(), c.kW()}, new int[] {c.sH(), c.sW()},
+                new int[] {c.pH(), c.pW()}, op, new int[] {1, 1}, 1);
+        Assume.that(ChannelsLast.applies(g));
+        check(g, c.seed());
+    }
+
+    /** The U-Net's strided shapes (3 and 11 samples: weight-gradient blocks of 2 and 4) and its transposed 4×4 upsampling. */
+    @Test
+    void uNetShapes() {
+        check(new Case(11, 64, 64, 14, 14, 3, 3, 2, 2, 1, 1, 4).geometry(), 4);
+        check(new Case(3, 32, 32, 28, 28, 3, 3, 2, 2, 1, 1, 1).geometry(), 1);
+        check(new Case(3, 64, 64, 14, 14, 3, 3, 2, 2, 1, 1, 2).geometry(), 2);
+        check(ConvGeometry.convTranspose2d("conv_transpose2d", new int[] {2, 64, 7, 7}, new int[] {64, 64, 4, 4},
+                new int[] {2, 2}, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}, 1), 3);
+    }
+
+    /** The same bits on one thread and on two: tasks are samples, each element one FMA chain. */
+    @Test
+    void sameBitsOnAnyThreadCount() {
+        ConvGeometry g = new Case(5, 64, 24, 28, 28, 3, 3, 2, 2, 1, 1, 4).geometry();   // weight-gradient blocks of one sample
+        Generator gen = new Generator(4);
+        Tensor x = Tensor.randn(gen, g.inputShape());
+        Tensor w = Tensor.randn(gen, g.weightShape());
+        Tensor dy = Tensor.randn(gen, g.outputShape());
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(1);
+            float[] y1 = ChannelsLast.forward(g, x, w, null).toArray();
+            float[] dx1 = ChannelsLast.backwardInput(g, dy, w).toArray();
+            float[] dw1 = ChannelsLast.backwardWeight(g, x, dy).toArray();
+            Parallel.setThreads(2);
+            assertArrayEquals(dw1, ChannelsLast.backwardWeight(g, x, dy).toArray());
+            assertArrayEquals(y1, ChannelsLast.forward(g, x, w, null).toArray());
+            assertArrayEquals(dx1, ChannelsLast.backwardInput(g, dy, w).toArray());
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    /** Conv2dKernels routes strided convolutions with enough channels here, and the rest elsewhere. */
+    @Test
+    void appliesToStridedConvolutionsWithEnoughChannels() {
+        assertTrue(ChannelsLast.applies(new Case(1, 32, 32, 28, 28, 3, 3, 2, 2, 1, 1, 0).geometry()));
+        assertTrue(!ChannelsLast.applies(new Case(1, 32, 32, 28, 28, 3, 3, 1, 1, 1, 1, 0).geometry()));
+        assertTrue(!ChannelsLast.applies(new Case(1, 4, 32, 28, 28, 3, 3, 2, 2, 1, 1, 0).geometry()));
+    }
+
+    private static void check(ConvGeometry g, long seed) {
+        Assume.that(ChannelsLast.applies(g));
+        Generator gen = new Generator(seed);
+        Tensor x = Tensor.randn(gen, g.inputShape());
+        Tensor w = Tensor.randn(gen, g.weightShape());
+        Tensor b = Tensor.randn(gen, g.cOut());
+        Tensor dy = Tensor.randn(gen, g.outputShape());
+        float[] bias = b.toArray();
+        Tensor y = ChannelsLast.forward(g, x, w, bias, true, false);
+        assertClose(Conv2dReference.forward(g, x, w, b), y, g.colRows(), "forward " + g);
+        assertArrayEquals(y.toArray(), ChannelsLast.forward(g, x, w, bias, true, true).toArray(), "wide forward " + g);
+        assertArrayEquals(y.toArray(), ChannelsLast.forward(g, x, w, bias, false, false).toArray(),
+                "scalar layout moves, forward " + g);
+        assertArrayEquals(y.toArray(), Conv2dKernels.forward(g, x, w, b).toArray(), "Conv2dKernels.forward " + g);
+        Tensor dx = ChannelsLast.backwardInput(g, dy, w, true, false);
+        assertClose(Conv2dReference.backwardInput(g, dy, w), dx, g.cOut() * g.kH() * g.kW(), "input gradient " + g);
+        assertArrayEquals(dx.toArray(), ChannelsLast.backwardInput(g, dy, w, true, true).toArray(),
+                "wide input gradient " + g);
+        assertArrayEquals(dx.toArray(), ChannelsLast.backwardInput(g, dy, w, false, false).toArray(),
+                "scalar layout moves, input gradient " + g);
+        assertArrayEquals(dx.toArray(), Conv2dKernels.backwardInput(g, dy, w).toArray(),
+                "Conv2dKernels.backwardInput " + g);
+        Tensor dw = ChannelsLast.backwardWeight(g, x, dy, true, false);
+        assertClose(Conv2dReference.backwardWeight(g, x, dy), dw, g.n() * g.colCols(), "weight gradient " + g);
+        assertArrayEquals(dw.toArray(), ChannelsLast.backwardWeight(g, x, dy, true, true).toArray(),
+                "wide weight gradient " + g);
+        assertArrayEquals(dw.toArray(), ChannelsLast.backwardWeight(g, x, dy, false, false).toArray(),
+                "scalar layout moves, weight gradient " + g);
+        assertArrayEquals(dw.toArray(), Conv2dKernels.backwardWeight(g, x, dy).toArray(),
+                "Conv2dKernels.backwardWeight " + g);
+    }
+}
