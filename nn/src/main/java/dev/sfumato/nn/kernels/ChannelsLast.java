@@ -37,7 +37,7 @@ import jdk.incubator.vector.VectorSpecies;
  * dy's NCHW planes as they are and whose B rows are pixels of the channels-last images, read through a table of
  * pixel starts ({@link #backwardWeight(ConvGeometry, Tensor, Tensor, boolean, boolean)}).
  *
- * <p>The micro-kernels hold a tile of 4 rows × 16 channels in 256-bit registers, or 6 × 32 in 512-bit ones where
+ * <p>The micro-kernels hold a tile of 4 rows × 16 channels in 256-bit registers, or 4 × 32 in 512-bit ones where
  * the CPU has them ({@link #WIDE}). Each element is the same chain of FMAs in the same order (s, p) from zero
  * either way, so the bits are the same on every machine and on any number of threads (tasks are samples).
  * {@link Conv2dReference} is the specification; the layout moves have scalar twins ({@code vectors == false})
@@ -45,14 +45,18 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class ChannelsLast {
 
+    /** Rows of the register tile, on either kernel. */
+    static final int MR = 4;
+
     /** Input channels (forward) or output channels (input gradient) below which the runs are too short to pay. */
     static final int MIN_CHANNELS = 8;
 
     /**
-     * Whether the 6 × 32 tile in 512-bit registers is used: with native 512-bit vectors (AVX-512), where it
-     * halves the instructions per FMA. Measured on the product alone (3×3 stride-2 shapes of the U-Net, batch
-     * 64, one thread, Zen 4): 95-101 GFLOP/s against 91-93 for the 4 × 16 tile; a 6 × 16 tile in 256-bit
-     * registers was slower than 4 × 16 there (83-87).
+     * Whether the 4 × 32 tile in 512-bit registers is used: with native 512-bit vectors (AVX-512), where it
+     * halves the instructions per FMA. Measured on the forward's product alone (3×3 stride-2 shapes of the
+     * U-Net, batch 64, one thread, Zen 4, whose FMA peak is 116 GFLOP/s): 105-110 GFLOP/s, against 96-104 for
+     * a 6 × 32 tile (Zen 4 runs a 512-bit FMA in two halves, so eight accumulators already cover its latency)
+     * and 91-93 for the 4 × 16 tile in 256-bit registers; a 6 × 16 tile there was slower still (83-87).
      */
     static final boolean WIDE = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
 
@@ -112,7 +116,7 @@ final class ChannelsLast {
             }
         }
         // A task is a group of samples whose pixels together are rows of one product, so that the last tile of
-        // 6 rows is not mostly waste at small sizes (7×7 = 49 pixels: 54 rows computed alone, 198 for 196 in a
+        // 4 rows is not mostly waste at small sizes (7×7 = 49 pixels: 52 rows computed alone, 196 for 196 in a
         // group of 4). Row tables: output pixel (i, j) of the group's sample s reads from input pixel
         // (s_h·i, s_w·j) of that sample's padded image, and is row s·pixels + i·W_out + j of the result.
         int per = samplesPerGroup(pixels, g.n());
@@ -315,7 +319,6 @@ final class ChannelsLast {
         int inSample = cIn * g.h() * g.w();
         int outSample = cOut * outPixels;
         int width = width(wide);
-        int mr = wide ? 6 : 4;
         int[] pixelStart = new int[outPixels];
         for (int i = 0; i < g.hOut(); i++) {
             for (int j = 0; j < g.wOut(); j++) {
@@ -329,7 +332,7 @@ final class ChannelsLast {
         Parallel.forRange(blocks, (b0, b1) -> {
             // The images, and a tile's width of slack: a sliver past C_in reads (and drops) floats after the last.
             float[] xn = BLOCK_IMAGES.floats(per * image + width);
-            float[] tiles = TILE.floats(Math.ceilDiv(cOut, mr) * mr * width);   // the row tiles' sums, [o][c]
+            float[] tiles = TILE.floats(Math.ceilDiv(cOut, MR) * MR * width);   // the row tiles' sums, [o][c]
             for (int block = b0; block < b1; block++) {
                 int first = block * per;
                 int count = Math.min(per, g.n() - first);
@@ -351,17 +354,15 @@ final class ChannelsLast {
                                     int k1 = Math.min(outPixels, k0 + CHUNK);
                                     boolean start = s == 0 && k0 == 0;
                                     int bBase = s * image + tapOff + c0;
-                                    for (int o0 = 0; o0 < cOut; o0 += mr) {
-                                        int rows = Math.min(mr, cOut - o0);
+                                    for (int o0 = 0; o0 < cOut; o0 += MR) {
+                                        int rows = Math.min(MR, cOut - o0);
                                         int r0 = dy0 + s * outSample + o0 * outPixels;
                                         int r1 = r0 + Math.min(1, rows - 1) * outPixels;
                                         int r2 = r0 + Math.min(2, rows - 1) * outPixels;
                                         int r3 = r0 + Math.min(3, rows - 1) * outPixels;
                                         if (wide) {
-                                            int r4 = r0 + Math.min(4, rows - 1) * outPixels;
-                                            int r5 = r0 + Math.min(5, rows - 1) * outPixels;
-                                            weightKernel6x32(k0, k1, pixelStart, bBase, dyd, r0, r1, r2, r3, r4, r5,
-                                                    xn, tiles, o0 * width, start);
+                                            weightKernel4x32(k0, k1, pixelStart, bBase, dyd, r0, r1, r2, r3, xn,
+                                                    tiles, o0 * width, start);
                                         } else {
                                             weightKernel4x16(k0, k1, pixelStart, bBase, dyd, r0, r1, r2, r3, xn,
                                                     tiles, o0 * width, start);
@@ -393,14 +394,14 @@ final class ChannelsLast {
     }
 
     /**
-     * The weight gradient's 6 × 32 tile over the pixels [k0, k1) of one sample: T[t, j] (+)= Σ_k a[r_t + k]
+     * The weight gradient's 4 × 32 tile over the pixels [k0, k1) of one sample: T[t, j] (+)= Σ_k a[r_t + k]
      * · b[bBase + pixelStart[k] + j], the tile at {@code t[tOff + t·32 + j]}, from zero when {@code start}, else
      * from its stored sums (a store and a load change no value, so the chain of FMAs over the block's pixels is
-     * the same however it is chunked). Twelve 512-bit accumulators; per step two vectors of B (a pixel's
-     * channels) and six broadcasts of A.
+     * the same however it is chunked). Eight 512-bit accumulators; per step two vectors of B (a pixel's
+     * channels) and four broadcasts of A.
      */
-    private static void weightKernel6x32(int k0, int k1, int[] pixelStart, int bBase, float[] a, int r0, int r1,
-                                         int r2, int r3, int r4, int r5, float[] b, float[] t, int tOff,
+    private static void weightKernel4x32(int k0, int k1, int[] pixelStart, int bBase, float[] a, int r0, int r1,
+                                         int r2, int r3, float[] b, float[] t, int tOff,
                                          boolean start) {
         FloatVector c00 = start ? FloatVector.zero(Z) : FloatVector.fromArray(Z, t, tOff);
         FloatVector c01 = start ? FloatVector.zero(Z) : FloatVector.fromArray(Z, t, tOff + 16);
@@ -410,10 +411,6 @@ final class ChannelsLast {
         FloatVector c21 = start ? FloatVector.zero(Z) : FloatVector.fromArray(Z, t, tOff + 80);
         FloatVector c30 = start ? FloatVector.zero(Z) : FloatVector.fromArray(Z, t, tOff + 96);
         FloatVector c31 = start ? FloatVector.zero(Z) : FloatVector.fromArray(Z, t, tOff + 112);
-        FloatVector c40 = start ? FloatVector.zero(Z) : FloatVector.fromArray(Z, t, tOff + 128);
-        FloatVector c41 = start ? FloatVector.zero(Z) : FloatVector.fromArray(Z, t, tOff + 144);
-        FloatVector c50 = start ? FloatVector.zero(Z) : FloatVector.fromArray(Z, t, tOff + 160);
-        FloatVector c51 = start ? FloatVector.zero(Z) : FloatVector.fromArray(Z, t, tOff + 176);
         for (int j = k0; j < k1; j++) {
             int bp = bBase + pixelStart[j];
             FloatVector b0 = FloatVector.fromArray(Z, b, bp);
@@ -430,12 +427,6 @@ final class ChannelsLast {
             FloatVector v3 = FloatVector.broadcast(Z, a[r3 + j]);
             c30 = v3.fma(b0, c30);
             c31 = v3.fma(b1, c31);
-            FloatVector v4 = FloatVector.broadcast(Z, a[r4 + j]);
-            c40 = v4.fma(b0, c40);
-            c41 = v4.fma(b1, c41);
-            FloatVector v5 = FloatVector.broadcast(Z, a[r5 + j]);
-            c50 = v5.fma(b0, c50);
-            c51 = v5.fma(b1, c51);
         }
         c00.intoArray(t, tOff);
         c01.intoArray(t, tOff + 16);
@@ -445,13 +436,9 @@ final class ChannelsLast {
         c21.intoArray(t, tOff + 80);
         c30.intoArray(t, tOff + 96);
         c31.intoArray(t, tOff + 112);
-        c40.intoArray(t, tOff + 128);
-        c41.intoArray(t, tOff + 144);
-        c50.intoArray(t, tOff + 160);
-        c51.intoArray(t, tOff + 176);
     }
 
-    /** {@link #weightKernel6x32}'s sums for four rows and 16 columns (tile rows 16 floats apart), in 256-bit registers. */
+    /** {@link #weightKernel4x32}'s sums for four rows and 16 columns (tile rows 16 floats apart), in 256-bit registers. */
     private static void weightKernel4x16(int k0, int k1, int[] pixelStart, int bBase, float[] a, int r0, int r1,
                                          int r2, int r3, float[] b, float[] t, int tOff, boolean start) {
         FloatVector c00 = start ? FloatVector.zero(F) : FloatVector.fromArray(F, t, tOff);
@@ -497,14 +484,13 @@ final class ChannelsLast {
     static void product(boolean wide, int m, int n, int segments, int run, int segStride, float[] a, int[] aRow,
                         float[] b, float[] c, int[] cRow) {
         int width = width(wide);
-        int mr = wide ? 6 : 4;
         int k = segments * run;
-        float[] tile = TILE.floats(mr * width);
+        float[] tile = TILE.floats(MR * width);
         for (int j0 = 0; j0 < n; j0 += width) {
             int bOff = (j0 / width) * k * width;
             int cols = Math.min(width, n - j0);
-            for (int i0 = 0; i0 < m; i0 += mr) {
-                int rows = Math.min(mr, m - i0);
+            for (int i0 = 0; i0 < m; i0 += MR) {
+                int rows = Math.min(MR, m - i0);
                 // A tile past row m repeats row m − 1 and drops it.
                 int r0 = aRow[i0];
                 int r1 = aRow[i0 + Math.min(1, rows - 1)];
@@ -512,18 +498,14 @@ final class ChannelsLast {
                 int r3 = aRow[i0 + Math.min(3, rows - 1)];
                 // A whole tile is stored from the registers into its rows of C; a partial one through the scratch
                 // tile, which is then copied.
-                boolean whole = rows == mr && cols == width;
+                boolean whole = rows == MR && cols == width;
                 float[] out = whole ? c : tile;
                 int t0 = whole ? cRow[i0] + j0 : 0;
                 int t1 = whole ? cRow[i0 + 1] + j0 : width;
                 int t2 = whole ? cRow[i0 + 2] + j0 : 2 * width;
                 int t3 = whole ? cRow[i0 + 3] + j0 : 3 * width;
                 if (wide) {
-                    int r4 = aRow[i0 + Math.min(4, rows - 1)];
-                    int r5 = aRow[i0 + Math.min(5, rows - 1)];
-                    int t4 = whole ? cRow[i0 + 4] + j0 : 4 * width;
-                    int t5 = whole ? cRow[i0 + 5] + j0 : 5 * width;
-                    kernel6x32(segments, run, segStride, a, r0, r1, r2, r3, r4, r5, b, bOff, out, t0, t1, t2, t3, t4, t5);
+                    kernel4x32(segments, run, segStride, a, r0, r1, r2, r3, b, bOff, out, t0, t1, t2, t3);
                 } else {
                     kernel4x16(segments, run, segStride, a, r0, r1, r2, r3, b, bOff, out, t0, t1, t2, t3);
                 }
@@ -537,13 +519,12 @@ final class ChannelsLast {
     }
 
     /**
-     * The 6 × 32 tile: T[t, j] = Σ_s Σ_p a[r_t + s·segStride + p]·b[bi + (s·run + p)·32 + j], stored at
-     * {@code out[t_t + j]}. Twelve 512-bit accumulators; per step two vectors of B, six broadcasts of A, twelve
+     * The 4 × 32 tile: T[t, j] = Σ_s Σ_p a[r_t + s·segStride + p]·b[bi + (s·run + p)·32 + j], stored at
+     * {@code out[t_t + j]}. Eight 512-bit accumulators; per step two vectors of B, four broadcasts of A, eight
      * FMAs. Written out (not looped over the rows) so that C2 keeps the accumulators in registers.
      */
-    private static void kernel6x32(int segments, int run, int segStride, float[] a, int r0, int r1, int r2, int r3,
-                                   int r4, int r5, float[] b, int bi, float[] t, int t0, int t1, int t2, int t3,
-                                   int t4, int t5) {
+    private static void kernel4x32(int segments, int run, int segStride, float[] a, int r0, int r1, int r2, int r3,
+                                   float[] b, int bi, float[] t, int t0, int t1, int t2, int t3) {
         FloatVector c00 = FloatVector.zero(Z);
         FloatVector c01 = FloatVector.zero(Z);
         FloatVector c10 = FloatVector.zero(Z);
@@ -552,18 +533,12 @@ final class ChannelsLast {
         FloatVector c21 = FloatVector.zero(Z);
         FloatVector c30 = FloatVector.zero(Z);
         FloatVector c31 = FloatVector.zero(Z);
-        FloatVector c40 = FloatVector.zero(Z);
-        FloatVector c41 = FloatVector.zero(Z);
-        FloatVector c50 = FloatVector.zero(Z);
-        FloatVector c51 = FloatVector.zero(Z);
         for (int s = 0; s < segments; s++) {
             int sa = s * segStride;
             int a0 = r0 + sa;
             int a1 = r1 + sa;
             int a2 = r2 + sa;
             int a3 = r3 + sa;
-            int a4 = r4 + sa;
-            int a5 = r5 + sa;
             int bs = bi + s * run * 32;
             for (int p = 0; p < run; p++) {
                 int bp = bs + p * 32;
@@ -581,12 +556,6 @@ final class ChannelsLast {
                 FloatVector v3 = FloatVector.broadcast(Z, a[a3 + p]);
                 c30 = v3.fma(b0, c30);
                 c31 = v3.fma(b1, c31);
-                FloatVector v4 = FloatVector.broadcast(Z, a[a4 + p]);
-                c40 = v4.fma(b0, c40);
-                c41 = v4.fma(b1, c41);
-                FloatVector v5 = FloatVector.broadcast(Z, a[a5 + p]);
-                c50 = v5.fma(b0, c50);
-                c51 = v5.fma(b1, c51);
             }
         }
         c00.intoArray(t, t0);
@@ -597,13 +566,9 @@ final class ChannelsLast {
         c21.intoArray(t, t2 + 16);
         c30.intoArray(t, t3);
         c31.intoArray(t, t3 + 16);
-        c40.intoArray(t, t4);
-        c41.intoArray(t, t4 + 16);
-        c50.intoArray(t, t5);
-        c51.intoArray(t, t5 + 16);
     }
 
-    /** The 4 × 16 tile in 256-bit registers: {@link #kernel6x32}'s sums for four rows and 16 columns. */
+    /** The 4 × 16 tile in 256-bit registers: {@link #kernel4x32}'s sums for four rows and 16 columns. */
     private static void kernel4x16(int segments, int run, int segStride, float[] a, int r0, int r1, int r2, int r3,
                                    float[] b, int bi, float[] t, int t0, int t1, int t2, int t3) {
         FloatVector c00 = FloatVector.zero(F);

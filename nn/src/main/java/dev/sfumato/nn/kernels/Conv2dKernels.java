@@ -106,9 +106,9 @@ public final class Conv2dKernels {
         }
         if (ChannelsLast.applies(g)) {
             // In one JVM, batch 64, alternated with the shifted-window paths (time channels-last/GEMM, medians of
-            // 25 pairs, Zen 4): forward 0.74-0.78 (3×3 stride 2, 32→32 28×28 and 64→64 14×14), 0.81-0.84 (the
-            // transposed 4×4 64→64 7→14's input gradient); input gradient 0.79-0.89 and 0.81-0.87; weight
-            // gradient 0.75-0.92 and 0.82, on 1 and 2 threads.
+            // 25 pairs, Zen 4, 1 and 2 threads): forward 0.70-0.80 (3×3 stride 2, 32→32 28×28 and 64→64 14×14),
+            // 0.85-0.86 (the transposed 4×4 64→64 7→14's input gradient); input gradient 0.80-0.91 and 0.86-0.92;
+            // weight gradient 0.70-0.94 and 0.82-0.89.
             return ChannelsLast.forward(g, x.contiguous(), w.contiguous(), bias == null ? null : bias.toArray());
         }
         return forward(g, x, w, bias, columnsFor(g, Parallel.threads()));
