@@ -94,14 +94,18 @@ fi
 # `sfumato sample`, gets the JVM's default cap.
 eval "$(sed -n '/^heap_for_train()/,/^}/p' "$root/sfumato")"
 train_heap="-Xmx$(heap_for_train --batch "$BATCH")m"
-gc="-XX:+UseG1GC -XX:G1HeapRegionSize=32m"
+# The launcher's collector: G1, with 2 MB regions for training (its pooled activations are then humongous
+# objects, never copied) and 32 MB ones for sampling.
+train_gc="-XX:+UseG1GC -XX:G1HeapRegionSize=2m"
+sample_gc="-XX:+UseG1GC -XX:G1HeapRegionSize=32m"
 case "${SFUMATO_JAVA_OPTS:-}" in
-  *-XX:+Use*GC*) gc=""; train_heap="" ;;  # as in the launcher: the user's collector and heap win
+  *-XX:+Use*GC*) train_gc=""; sample_gc=""; train_heap="" ;;  # as in the launcher: the user's collector and heap win
 esac
 for t in $THREADS; do
     for mode in $MODES; do
         heap=""
-        if [ "$mode" = train ]; then heap=$train_heap; fi
+        gc=$sample_gc
+        if [ "$mode" = train ]; then heap=$train_heap; gc=$train_gc; fi
         for r in $(seq "$ROUNDS"); do
             echo "threads=$t $mode round $r/$ROUNDS: Sfumato ..." >&2
             # The launcher's flags (sfumato script), so a step runs as in 'sfumato train' or 'sfumato sample'.

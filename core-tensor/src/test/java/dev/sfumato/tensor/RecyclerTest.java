@@ -69,6 +69,28 @@ class RecyclerTest {
         assertSame(array, Tensor.empty(N).data(), "empty takes the pooled array as it is");
     }
 
+    /**
+     * The pool holds its arrays through collections (a weak pool lost them at every young collection, several per
+     * training step), and {@link Recycler#clearPool} lets them go.
+     */
+    @Test
+    void pooledArraysSurviveACollectionUntilThePoolIsCleared() {
+        int length = N + 3;                                           // a length no other test pools
+        float[] array;
+        try (Recycler.Scope ignored = Recycler.open()) {
+            array = Tensor.ones(length).data();
+        }
+        System.gc();
+        assertSame(array, Tensor.empty(length).data(), "the pooled array outlived a collection");
+        try (Recycler.Scope ignored = Recycler.open()) {
+            array = Tensor.ones(length).data();
+        }
+        assertTrue(Recycler.pooledFloats() >= length);
+        Recycler.clearPool();
+        assertEquals(0, Recycler.pooledFloats());
+        assertNotSame(array, Tensor.empty(length).data(), "a cleared pool hands out nothing");
+    }
+
     @Test
     void tensorsOutsideAScopeAreNeverRecycled() {
         Tensor t = Tensor.ones(N);

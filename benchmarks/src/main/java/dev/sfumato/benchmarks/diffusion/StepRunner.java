@@ -38,7 +38,7 @@ import java.util.Locale;
  *     which includes the JVM itself and the heap it grew to, as PyTorch's includes the interpreter.</li>
  * </ul>
  *
- * <pre>java --add-modules=jdk.incubator.vector -XX:G1HeapRegionSize=32m -cp benchmarks.jar \
+ * <pre>java --add-modules=jdk.incubator.vector -XX:G1HeapRegionSize=2m -cp benchmarks.jar \
  *     dev.sfumato.benchmarks.diffusion.StepRunner --mode train --batch 64 --threads 2 --warmup 2 --steps 5</pre>
  */
 public final class StepRunner {
