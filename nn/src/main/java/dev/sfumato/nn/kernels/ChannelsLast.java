@@ -48,7 +48,7 @@ final class ChannelsLast {
     /** Rows of the register tile, on either kernel. */
     static final int MR = 4;
 
-    /** Input channels (forward) or output channels (input gradient) below which the runs are too short to pay. */
+    /** Channels on the K side of a product (input channels of the forward) below which its runs are too short. */
     static final int MIN_CHANNELS = 8;
 
     /**
@@ -76,16 +76,48 @@ final class ChannelsLast {
     }
 
     /**
-     * Whether this path computes the forward and the input gradient: a stride above 1 (stride 1 has Winograd and
-     * the shifted windows), one group, no dilation, at least {@link #MIN_CHANNELS} input and output channels.
+     * Channels in the vector lanes below which a product leaves too much of the 32-column tile empty: in one JVM
+     * (batch 64, 3×3 stride 2 at 28×28, Zen 4), against the shifted-window paths, 16 channels in the lanes took
+     * 1.15-1.43× as long and 8 channels up to 1.8×, while 32 took 0.67-0.92×.
      */
-    static boolean applies(ConvGeometry g) {
-        return !Kernels.REFERENCE_ONLY && (g.strideH() > 1 || g.strideW() > 1) && g.groups() == 1
-                && g.dilH() == 1 && g.dilW() == 1 && g.cIn() >= MIN_CHANNELS && g.cOut() >= MIN_CHANNELS
-                && g.n() > 0;
+    static final int LANE_CHANNELS = 32;
+
+    /** What every product here needs: one group, no dilation, a sample to compute (and vectors to use). */
+    private static boolean eligible(ConvGeometry g) {
+        return !Kernels.REFERENCE_ONLY && g.groups() == 1 && g.dilH() == 1 && g.dilW() == 1 && g.n() > 0;
     }
 
-    /** y = conv2d(x, w) + b for a geometry that {@link #applies}: x, w contiguous; b [C_out] or null. */
+    private static boolean strided(ConvGeometry g) {
+        return g.strideH() > 1 || g.strideW() > 1;
+    }
+
+    /**
+     * Whether this path computes the forward: a stride above 1 (stride 1 has Winograd and the shifted windows,
+     * which waste no column worth the layout change), {@link #LANE_CHANNELS} output channels (the lanes) and
+     * {@link #MIN_CHANNELS} input channels.
+     */
+    static boolean appliesToForward(ConvGeometry g) {
+        return eligible(g) && strided(g) && g.cOut() >= LANE_CHANNELS && g.cIn() >= MIN_CHANNELS;
+    }
+
+    /** Whether this path computes the input gradient: a stride above 1, {@link #LANE_CHANNELS} input channels. */
+    static boolean appliesToInputGradient(ConvGeometry g) {
+        return eligible(g) && strided(g) && g.cIn() >= LANE_CHANNELS && g.cOut() >= MIN_CHANNELS;
+    }
+
+    /**
+     * Whether this path computes the weight gradient (where Winograd's does not, which its caller checks first):
+     * {@link #LANE_CHANNELS} input channels, and with stride 1 as many output channels and a kernel larger than
+     * 1×1. In one JVM (batch 64, 3×3 stride 1, 1 and 2 threads), against the shifted-window weight gradient:
+     * 0.85-0.88 (32→32 and 32→64 at 28×28), 0.87-0.93 (at 14×14), 0.93 (64→32 28×28), 0.94-1.02 (96→32);
+     * against Winograd's (64 channels each way and more) 1.2-1.6, so those stay there.
+     */
+    static boolean appliesToWeightGradient(ConvGeometry g) {
+        return eligible(g) && g.cIn() >= LANE_CHANNELS && g.cOut() >= MIN_CHANNELS
+                && (strided(g) || (g.cOut() >= LANE_CHANNELS && g.kH() * g.kW() > 1));
+    }
+
+    /** y = conv2d(x, w) + b, x and w contiguous, b [C_out] or null: any geometry with one group and no dilation. */
     static Tensor forward(ConvGeometry g, Tensor x, Tensor w, float[] bias) {
         return forward(g, x, w, bias, true, WIDE);
     }
@@ -170,7 +202,7 @@ final class ChannelsLast {
         return ((col / width) * k + row) * width + col % width;
     }
 
-    /** dx = conv2d's input gradient for a geometry that {@link #applies}: dy, w contiguous. */
+    /** dx = conv2d's input gradient, dy and w contiguous: any geometry with one group and no dilation. */
     static Tensor backwardInput(ConvGeometry g, Tensor dy, Tensor w) {
         return backwardInput(g, dy, w, true, WIDE);
     }
@@ -288,7 +320,7 @@ final class ChannelsLast {
     /** Most samples in a weight-gradient block. */
     static final int MAX_BLOCK = 8;
 
-    /** dw = conv2d's weight gradient for a geometry that {@link #applies}: x, dy contiguous. */
+    /** dw = conv2d's weight gradient, x and dy contiguous: any geometry with one group and no dilation. */
     static Tensor backwardWeight(ConvGeometry g, Tensor x, Tensor dy) {
         return backwardWeight(g, x, dy, true, WIDE);
     }

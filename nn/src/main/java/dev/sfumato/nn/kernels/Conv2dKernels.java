@@ -29,10 +29,11 @@ import dev.sfumato.tensor.kernels.Scratch;
  * convolution with stride 1 and no padding needs no lowering: the input already is the column matrix. A 3×3
  * stride-1 convolution with padding 1 and at least {@link Winograd#MIN_CHANNELS} channels each way (nearly every
  * U-Net convolution, and the input gradient of each) takes Winograd's F(2×2, 3×3) instead ({@link Winograd}),
- * 2.25× fewer multiply-adds for the cost of its transforms. A strided convolution with at least
- * {@link ChannelsLast#MIN_CHANNELS} channels each way and one group (the U-Net's downsampling; a transposed
- * convolution's forward, which is such a convolution's input gradient) takes the channels-last kernels for all
- * three products ({@link ChannelsLast}): the channels in the vector lanes, so the stride costs no phase split.
+ * 2.25× fewer multiply-adds for the cost of its transforms. A strided convolution with one group and 32 channels
+ * or more where the vector lanes hold them (the U-Net's downsampling; a transposed convolution's forward, which
+ * is such a convolution's input gradient) takes the channels-last kernels ({@link ChannelsLast}): the stride
+ * costs no phase split; so does the weight gradient of a 3×3 stride-1 convolution with 32 channels each way that
+ * Winograd's does not take.
  *
  * <p>{@link Conv2dReference} is the specification; {@code -Dsfumato.kernels=reference} routes every call there.
  */
@@ -104,7 +105,7 @@ public final class Conv2dKernels {
         if (!Kernels.REFERENCE_ONLY && Winograd.applies(g)) {
             return Winograd.forward(g, x.contiguous(), w.contiguous(), bias == null ? null : bias.toArray());
         }
-        if (ChannelsLast.applies(g)) {
+        if (ChannelsLast.appliesToForward(g)) {
             // In one JVM, batch 64, alternated with the shifted-window paths (time channels-last/GEMM, medians of
             // 25 pairs, Zen 4, 1 and 2 threads): forward 0.70-0.80 (3×3 stride 2, 32→32 28×28 and 64→64 14×14),
             // 0.85-0.86 (the transposed 4×4 64→64 7→14's input gradient); input gradient 0.80-0.91 and 0.86-0.92;
@@ -245,7 +246,7 @@ public final class Conv2dKernels {
                     g.dilH(), g.dilW(), g.groups(), g.h(), g.w());
             return forward(flipped, dy, flippedWeight(g, w), null);
         }
-        if (ChannelsLast.applies(g)) {
+        if (ChannelsLast.appliesToInputGradient(g)) {
             return ChannelsLast.backwardInput(g, dy.contiguous(), w.contiguous());
         }
         // Blocks of interleaved samples whenever they share out over the threads (the same bits): in one JVM,
@@ -393,7 +394,7 @@ public final class Conv2dKernels {
         if (Winograd.appliesToWeightGradient(g)) {
             return Winograd.backwardWeight(g, xc, dyc);
         }
-        if (ChannelsLast.applies(g)) {
+        if (ChannelsLast.appliesToWeightGradient(g)) {
             return ChannelsLast.backwardWeight(g, xc, dyc);
         }
         float[] xd = xc.data();
