@@ -9,8 +9,10 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Strided convolutions on channels-last images, channels in the vector lanes (the layout of oneDNN's direct
- * kernels), so that a stride needs no gather, no phase split and no wasted columns.
+ * Convolutions on channels-last images, channels in the vector lanes (the layout of oneDNN's direct kernels), so
+ * that a stride needs no gather, no phase split and no wasted columns: the strided convolutions' three products,
+ * and the weight gradient of stride-1 ones with 32 channels each way (where the lanes fill; see the
+ * {@code appliesTo} rules, which {@link Conv2dKernels} follows).
  *
  * <p>Trick, forward: copy one sample into a zero-padded channels-last buffer {@code xn [H_p, W_p, C_in]}
  * ({@link #toChannelsLast}). For kernel row p, output pixel (i, j) reads the {@code kW·C_in} floats of
@@ -39,7 +41,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The micro-kernels hold a tile of 4 rows × 16 channels in 256-bit registers, or 4 × 32 in 512-bit ones where
  * the CPU has them ({@link #WIDE}). Each element is the same chain of FMAs in the same order (s, p) from zero
- * either way, so the bits are the same on every machine and on any number of threads (tasks are samples).
+ * either way, so the bits are the same on every machine and on any number of threads (tasks are groups of samples,
+ * and the weight gradient adds its blocks' partial sums in block order).
  * {@link Conv2dReference} is the specification; the layout moves have scalar twins ({@code vectors == false})
  * and the two widths are held equal bit for bit by the tests.
  */
@@ -135,6 +138,7 @@ final class ChannelsLast {
         int run = g.kW() * cIn;                                           // floats of one kernel row's taps
         int width = width(wide);
         float[] slivers = new float[Math.ceilDiv(cOut, width) * width * g.kH() * run];
+        float[] wd = w.data();
         for (int o = 0; o < cOut; o++) {
             for (int c = 0; c < cIn; c++) {
                 for (int p = 0; p < g.kH(); p++) {
@@ -142,7 +146,7 @@ final class ChannelsLast {
                         // Wᵀ[(p, q, c), o] = w[o, c, p, q]
                         int row = (p * g.kW() + q) * cIn + c;
                         slivers[sliverIndex(o, row, g.kH() * run, width)] =
-                                w.data()[w.offset() + ((o * cIn + c) * g.kH() + p) * g.kW() + q];
+                                wd[w.offset() + ((o * cIn + c) * g.kH() + p) * g.kW() + q];
                     }
                 }
             }
