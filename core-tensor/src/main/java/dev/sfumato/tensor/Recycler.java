@@ -306,10 +306,35 @@ public final class Recycler {
             Arrays.fill(a, Float.NaN);
         }
         synchronized (LOCK) {
+            if (pooledFloats + a.length > CAP_FLOATS) {
+                dropCollected();
+            }
             if (pooledFloats + a.length <= CAP_FLOATS) {
                 FREE.computeIfAbsent(a.length, k -> new ArrayDeque<>()).addLast(new SoftReference<>(a));
                 pooledFloats += a.length;
             }                                                      // else the collector has it, as without a pool
+        }
+    }
+
+    /**
+     * Forgets the pool entries whose arrays the collector has taken (when the heap ran short), which would
+     * otherwise count against the cap for as long as no tensor of their length is allocated. Called with the
+     * lock held.
+     */
+    private static void dropCollected() {
+        for (var it = FREE.entrySet().iterator(); it.hasNext(); ) {
+            var entry = it.next();
+            int length = entry.getKey();
+            entry.getValue().removeIf(ref -> {
+                boolean gone = ref.get() == null;
+                if (gone) {
+                    pooledFloats -= length;
+                }
+                return gone;
+            });
+            if (entry.getValue().isEmpty()) {
+                it.remove();
+            }
         }
     }
 }
