@@ -157,16 +157,12 @@ final class ChannelsLast {
         // (s_h·i, s_w·j) of that sample's padded image, and is row s·pixels + i·W_out + j of the result.
         int per = samplesPerGroup(pixels, g.n());
         int image = hp * wp * cIn;
+        int[] starts = pixelStarts(g, wp);
         int[] aRow = new int[per * pixels];
         int[] cRow = new int[per * pixels];
-        for (int s = 0; s < per; s++) {
-            for (int i = 0; i < g.hOut(); i++) {
-                for (int j = 0; j < g.wOut(); j++) {
-                    int r = s * pixels + i * g.wOut() + j;
-                    aRow[r] = s * image + (g.strideH() * i * wp + g.strideW() * j) * cIn;
-                    cRow[r] = r * cOut;
-                }
-            }
+        for (int r = 0; r < per * pixels; r++) {
+            aRow[r] = (r / pixels) * image + starts[r % pixels];
+            cRow[r] = r * cOut;
         }
         Tensor y = Tensor.empty(g.outputShape());
         float[] xd = x.data();
@@ -191,6 +187,20 @@ final class ChannelsLast {
             }
         });
         return y;
+    }
+
+    /**
+     * Where each output pixel's window starts in a padded channels-last image of width {@code wp}: pixel (i, j)
+     * reads from input pixel (s_h·i, s_w·j), at {@code (s_h·i·W_p + s_w·j)·C_in}.
+     */
+    private static int[] pixelStarts(ConvGeometry g, int wp) {
+        int[] starts = new int[g.hOut() * g.wOut()];
+        for (int i = 0; i < g.hOut(); i++) {
+            for (int j = 0; j < g.wOut(); j++) {
+                starts[i * g.wOut() + j] = (g.strideH() * i * wp + g.strideW() * j) * g.cIn();
+            }
+        }
+        return starts;
     }
 
     /** Rows a task's product aims for: enough that its last partial tile costs little. */
@@ -335,9 +345,9 @@ final class ChannelsLast {
      * <pre>
      * dW_pq [C_out, C_in] = Σ_{n, i, j} dy[n, :, i, j] ⊗ xn[n, s_h·i + p, s_w·j + q, :]
      * </pre>
-     * a product whose A rows are dy's planes as they are (NCHW: a unit-stride run per output row) and whose B rows
-     * are pixels of the channels-last images, {@code s_w·C_in} floats apart along an output row: no column matrix,
-     * no transposed dy. Blocks hold the samples whose images fill about {@link #BLOCK_FLOATS} floats (fixed by the
+     * a product whose A rows are dy's planes as they are (NCHW: a unit-stride run over the output pixels) and whose
+     * B rows are pixels of the channels-last images, read through the table of window starts: no column matrix, no
+     * transposed dy. Blocks hold the samples whose images fill about {@link #BLOCK_FLOATS} floats (fixed by the
      * geometry), write private partial sums, and the partials are added in block order, so the result is the same
      * on any number of threads.
      */
@@ -355,13 +365,7 @@ final class ChannelsLast {
         int inSample = cIn * g.h() * g.w();
         int outSample = cOut * outPixels;
         int width = width(wide);
-        int[] pixelStart = new int[outPixels];
-        for (int i = 0; i < g.hOut(); i++) {
-            for (int j = 0; j < g.wOut(); j++) {
-                // Output pixel (i, j) reads the padded image from pixel (s_h·i, s_w·j).
-                pixelStart[i * g.wOut() + j] = (g.strideH() * i * wp + g.strideW() * j) * cIn;
-            }
-        }
+        int[] pixelStart = pixelStarts(g, wp);
         float[] xd = x.data();
         float[] dyd = dy.data();
         float[] partials = new float[blocks * wSize];                      // per block: [tap][o][c]
@@ -516,6 +520,11 @@ final class ChannelsLast {
      * {@code c[cRow[i] + j] = Σ_{s < segments} Σ_{p < run} a[aRow[i] + s·segStride + p] · B[s·run + p, j]} for the
      * m rows i and the n columns j, B in slivers of {@link #width} columns ({@link #sliverIndex}). Each element is
      * one FMA chain over (s, p) from zero, on either kernel.
+     *
+     * <p>{@link dev.sfumato.tensor.kernels.GatherGemm} computes the same kind of product (A rows through a table,
+     * in segments), but cuts K into blocks whose partial sums it adds into C, has only the 4 × 16 tile, and writes
+     * C's rows contiguously; here K stays one chain, so that the 512-bit tile gives the 256-bit one's bits, and C's
+     * rows go through a table too (the input gradient's classes write into every s-th pixel).
      */
     static void product(boolean wide, int m, int n, int segments, int run, int segStride, float[] a, int[] aRow,
                         float[] b, float[] c, int[] cRow) {
