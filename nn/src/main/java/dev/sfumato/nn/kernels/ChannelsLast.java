@@ -35,9 +35,12 @@ import jdk.incubator.vector.VectorSpecies;
  * pixels of a channels-last dx: no column matrix and no col2im (the polyphase form of the transposed
  * convolution; with stride 2 and a 3×3 kernel the classes have 4, 2, 2 and 1 taps).
  *
- * <p>Trick, weight gradient: per kernel tap, {@code dW_pq [C_out, C_in] = Σ_pixels dy ⊗ xn}, whose A rows are
- * dy's NCHW planes as they are and whose B rows are pixels of the channels-last images, read through a table of
- * pixel starts ({@link #backwardWeight(ConvGeometry, Tensor, Tensor, boolean, boolean)}).
+ * <p>Trick, weight gradient: per kernel tap, {@code dW_pq [C_out, C_in] = Σ_pixels dy ⊗ x}, an outer-product
+ * sum in which only one of the two needs its channels contiguous (the lanes); the other is broadcast one float
+ * at a time from its NCHW planes, where a stride costs nothing. So only the smaller of x and dy is copied
+ * channels-last (dy for a strided convolution, a quarter of x's pixels at stride 2), and both are read through
+ * per-tap tables of the pixels whose tap falls inside x
+ * ({@link #backwardWeight(ConvGeometry, Tensor, Tensor, boolean, boolean)}).
  *
  * <p>The micro-kernels hold a tile of 4 rows × 16 channels in 256-bit registers, or 4 × 32 in 512-bit ones where
  * the CPU has them ({@link #WIDE}). Each element is the same chain of FMAs in the same order (s, p) from zero
@@ -113,7 +116,9 @@ final class ChannelsLast {
      * {@link #LANE_CHANNELS} input channels, and with stride 1 as many output channels and a kernel larger than
      * 1×1. In one JVM (batch 64, 3×3 stride 1, 1 and 2 threads), against the shifted-window weight gradient:
      * 0.85-0.88 (32→32 and 32→64 at 28×28), 0.87-0.93 (at 14×14), 0.93 (64→32 28×28), 0.94-1.02 (96→32);
-     * against Winograd's (64 channels each way and more) 1.2-1.6, so those stay there.
+     * against Winograd's (64 channels each way and more) 1.2-1.6, so those stay there. (Measured with an earlier
+     * form of this weight gradient, x always in the lanes and a chunk of pixels per call; the present form ran at
+     * 0.89-0.96 of that one's time on every one of these shapes.)
      */
     static boolean appliesToWeightGradient(ConvGeometry g) {
         return eligible(g) && g.cIn() >= LANE_CHANNELS && g.cOut() >= MIN_CHANNELS
@@ -327,10 +332,8 @@ final class ChannelsLast {
         return dx;
     }
 
-    /** Floats of channels-last images a weight-gradient block aims for (256 KB: a share of L2 per core). */
-    static final int BLOCK_FLOATS = 1 << 16;
-    /** Pixels per chunk of the weight gradient: a chunk's channels-last pixels (8 KB at 32 channels) stay in L1. */
-    static final int CHUNK = 64;
+    /** Floats of x and dy a weight-gradient block aims for (512 KB: half of a Zen 4 core's L2). */
+    static final int BLOCK_FLOATS = 1 << 17;
     /** Most samples in a weight-gradient block. */
     static final int MAX_BLOCK = 8;
 
@@ -340,80 +343,127 @@ final class ChannelsLast {
     }
 
     /**
+     * Whether the weight gradient puts dy's channels in the lanes (and x's planes in the rows) rather than x's:
+     * where dy is the smaller of the two (strided convolutions: a quarter of x's pixels at stride 2; fewer output
+     * than input channels), since the lanes' tensor is the one copied channels-last. In one JVM (batch 64, medians
+     * of 41 pairs, 1 thread) against x in the lanes: 0.90-0.93 on the stride-2 shapes, 0.91-0.96 on 64→32 and
+     * 96→32 at 28×28; 1.04-1.09 on 32→64, which keeps x in the lanes.
+     */
+    static boolean dyInLanes(ConvGeometry g) {
+        return g.cOut() >= LANE_CHANNELS && g.cOut() * g.hOut() * g.wOut() < g.cIn() * g.h() * g.w();
+    }
+
+    /**
      * {@link #backwardWeight(ConvGeometry, Tensor, Tensor)} with the layout moves in vectors or one by one, on the
-     * wide or the narrow kernel. Per kernel tap (p, q), over a block of samples,
+     * wide or the narrow kernel, the lanes chosen by {@link #dyInLanes}. Per kernel tap (p, q), over a block of
+     * samples,
      * <pre>
-     * dW_pq [C_out, C_in] = Σ_{n, i, j} dy[n, :, i, j] ⊗ xn[n, s_h·i + p, s_w·j + q, :]
+     * dW_pq [C_out, C_in] = Σ_{n, i, j} dy[n, :, i, j] ⊗ x[n, :, s_h·i + p − pad_h, s_w·j + q − pad_w]
      * </pre>
-     * a product whose A rows are dy's planes as they are (NCHW: a unit-stride run over the output pixels) and whose
-     * B rows are pixels of the channels-last images, read through the table of window starts: no column matrix, no
-     * transposed dy. Blocks hold the samples whose images fill about {@link #BLOCK_FLOATS} floats (fixed by the
-     * geometry), write private partial sums, and the partials are added in block order, so the result is the same
-     * on any number of threads.
+     * over the pixels whose tap falls inside x (padding adds nothing). One of the two tensors is copied
+     * channels-last without padding, and its channels are the lanes of B; the other stays NCHW, and its planes
+     * are the rows of A, broadcast one float at a time (which needs no contiguous run, so any stride reads them
+     * in place). Both are read through per-tap tables of the (sample, pixel) pairs, so the product's K is all
+     * of a block's pixels: one chain of FMAs per element and one store per tile. Blocks hold the samples whose
+     * x and dy fill about {@link #BLOCK_FLOATS} floats (fixed by the geometry), write private partial sums, and
+     * the partials are added in block order, so the result is the same on any number of threads.
      */
     static Tensor backwardWeight(ConvGeometry g, Tensor x, Tensor dy, boolean vectors, boolean wide) {
+        return backwardWeight(g, x, dy, vectors, wide, dyInLanes(g));
+    }
+
+    /** The weight gradient with dy's channels in the lanes ({@code dyLanes}) or x's, whichever the geometry. */
+    static Tensor backwardWeight(ConvGeometry g, Tensor x, Tensor dy, boolean vectors, boolean wide,
+                                 boolean dyLanes) {
         int cIn = g.cIn();
         int cOut = g.cOut();
-        int hp = g.h() + 2 * g.padH();
-        int wp = g.w() + 2 * g.padW();
         int taps = g.kH() * g.kW();
-        int image = hp * wp * cIn;
-        int per = Math.clamp(BLOCK_FLOATS / image, 1, MAX_BLOCK);
+        int plane = g.h() * g.w();
+        int pixels = g.hOut() * g.wOut();
+        int inSample = cIn * plane;
+        int outSample = cOut * pixels;
+        // The product per tap: rows = the channels of the tensor left NCHW, lanes = those of the one moved.
+        int rowCount = dyLanes ? cIn : cOut;
+        int laneCount = dyLanes ? cOut : cIn;
+        int rowPlane = dyLanes ? plane : pixels;
+        int rowSample = dyLanes ? inSample : outSample;
+        int laneSample = dyLanes ? outSample : inSample;
+        Tensor rowTensor = dyLanes ? x : dy;
+        Tensor laneTensor = dyLanes ? dy : x;
+        int laneH = dyLanes ? g.hOut() : g.h();
+        int laneW = dyLanes ? g.wOut() : g.w();
+        int per = Math.clamp(BLOCK_FLOATS / (inSample + outSample), 1, MAX_BLOCK);
         int blocks = Math.ceilDiv(g.n(), per);
         int wSize = taps * cOut * cIn;
-        int outPixels = g.hOut() * g.wOut();
-        int inSample = cIn * g.h() * g.w();
-        int outSample = cOut * outPixels;
         int width = width(wide);
-        int[] pixelStart = pixelStarts(g, wp);
-        float[] xd = x.data();
-        float[] dyd = dy.data();
-        float[] partials = new float[blocks * wSize];                      // per block: [tap][o][c]
+        // Per tap, the (sample, output pixel) pairs of a full block whose input pixel is inside x, in order: A's
+        // offset (in a row plane of the block) and B's (a pixel of the channels-last block). Every sample has
+        // the same number of them, so a shorter last block uses a prefix.
+        int[][] aAt = new int[taps][];
+        int[][] bAt = new int[taps][];
+        int[] perSample = new int[taps];
+        for (int p = 0; p < g.kH(); p++) {
+            for (int q = 0; q < g.kW(); q++) {
+                int tap = p * g.kW() + q;
+                int[] a = new int[per * pixels];
+                int[] b = new int[per * pixels];
+                int m = 0;
+                for (int s = 0; s < per; s++) {
+                    for (int i = 0; i < g.hOut(); i++) {
+                        int h = g.strideH() * i + p - g.padH();
+                        for (int j = 0; j < g.wOut(); j++) {
+                            int w = g.strideW() * j + q - g.padW();
+                            if (h < 0 || h >= g.h() || w < 0 || w >= g.w()) {
+                                continue;
+                            }
+                            int xPixel = h * g.w() + w;
+                            int yPixel = i * g.wOut() + j;
+                            a[m] = s * rowSample + (dyLanes ? xPixel : yPixel);
+                            b[m] = s * laneSample + (dyLanes ? yPixel : xPixel) * laneCount;
+                            m++;
+                        }
+                    }
+                }
+                aAt[tap] = a;
+                bAt[tap] = b;
+                perSample[tap] = m / per;
+            }
+        }
+        float[] rows = rowTensor.data();
+        float[] partials = new float[blocks * wSize];                      // per block: [tap][row][lane]
         Parallel.forRange(blocks, (b0, b1) -> {
-            // The images, and a tile's width of slack: a sliver past C_in reads (and drops) floats after the last.
-            float[] xn = BLOCK_IMAGES.floats(per * image + width);
-            float[] tiles = TILE.floats(Math.ceilDiv(cOut, MR) * MR * width);   // the row tiles' sums, [o][c]
+            // The moved block, and a tile's width of slack: a sliver past the last lane reads (and drops) floats
+            // after the last pixel.
+            float[] lanes = BLOCK_IMAGES.floats(per * laneSample + width);
+            float[] tile = TILE.floats(MR * width);
             for (int block = b0; block < b1; block++) {
                 int first = block * per;
                 int count = Math.min(per, g.n() - first);
                 for (int s = 0; s < count; s++) {
-                    toChannelsLast(xd, x.offset() + (first + s) * inSample, cIn, g.h(), g.w(), g.padH(), g.padW(), hp,
-                            wp, xn, s * image, vectors);
+                    toChannelsLast(laneTensor.data(), laneTensor.offset() + (first + s) * laneSample, laneCount,
+                            laneH, laneW, 0, 0, laneH, laneW, lanes, s * laneSample, vectors);
                 }
-                int dy0 = dy.offset() + first * outSample;
-                for (int p = 0; p < g.kH(); p++) {
-                    for (int q = 0; q < g.kW(); q++) {
-                        int tap = p * g.kW() + q;
-                        int tapOff = (p * wp + q) * cIn;
-                        for (int c0 = 0; c0 < cIn; c0 += width) {
-                            // dW_pq[:, c0:c0+width] = Σ_{n, i, j} dy[n, :, i, j] ⊗ xn[n, pixel(i, j) + tap, c0:c0+width],
-                            // a chunk of pixels at a time for all the row tiles, so that the chunk's pixels stay in
-                            // L1 while every tile reads them; the tiles carry their sums in memory between chunks.
-                            for (int s = 0; s < count; s++) {
-                                for (int k0 = 0; k0 < outPixels; k0 += CHUNK) {
-                                    int k1 = Math.min(outPixels, k0 + CHUNK);
-                                    boolean start = s == 0 && k0 == 0;
-                                    int bBase = s * image + tapOff + c0;
-                                    for (int o0 = 0; o0 < cOut; o0 += MR) {
-                                        int rows = Math.min(MR, cOut - o0);
-                                        int r0 = dy0 + s * outSample + o0 * outPixels;
-                                        int r1 = r0 + Math.min(1, rows - 1) * outPixels;
-                                        int r2 = r0 + Math.min(2, rows - 1) * outPixels;
-                                        int r3 = r0 + Math.min(3, rows - 1) * outPixels;
-                                        if (wide) {
-                                            weightKernel4x32(k0, k1, pixelStart, bBase, dyd, r0, r1, r2, r3, xn,
-                                                    tiles, o0 * width, start);
-                                        } else {
-                                            weightKernel4x16(k0, k1, pixelStart, bBase, dyd, r0, r1, r2, r3, xn,
-                                                    tiles, o0 * width, start);
-                                        }
-                                    }
-                                }
+                int rows0 = rowTensor.offset() + first * rowSample;
+                for (int tap = 0; tap < taps; tap++) {
+                    int k = count * perSample[tap];
+                    for (int r0 = 0; r0 < rowCount; r0 += MR) {
+                        // A tile past the last row repeats it and drops it.
+                        int n = Math.min(MR, rowCount - r0);
+                        int a0 = rows0 + r0 * rowPlane;
+                        int a1 = rows0 + (r0 + Math.min(1, n - 1)) * rowPlane;
+                        int a2 = rows0 + (r0 + Math.min(2, n - 1)) * rowPlane;
+                        int a3 = rows0 + (r0 + Math.min(3, n - 1)) * rowPlane;
+                        for (int l0 = 0; l0 < laneCount; l0 += width) {
+                            // dW_tap[r0:r0+4, l0:l0+width] = Σ_m rows[a_t + aAt[m]] · lanes[bAt[m] + l0 ...]
+                            if (wide) {
+                                weightKernel4x32(k, aAt[tap], bAt[tap], rows, a0, a1, a2, a3, lanes, l0, tile);
+                            } else {
+                                weightKernel4x16(k, aAt[tap], bAt[tap], rows, a0, a1, a2, a3, lanes, l0, tile);
                             }
-                            int cols = Math.min(width, cIn - c0);
-                            for (int o = 0; o < cOut; o++) {
-                                System.arraycopy(tiles, o * width, partials, block * wSize + (tap * cOut + o) * cIn + c0,
-                                        cols);
+                            int cols = Math.min(width, laneCount - l0);
+                            for (int t = 0; t < n; t++) {
+                                System.arraycopy(tile, t * width, partials,
+                                        block * wSize + (tap * rowCount + r0 + t) * laneCount + l0, cols);
                             }
                         }
                     }
@@ -424,9 +474,11 @@ final class ChannelsLast {
         Conv2dKernels.addInOrder(partials, blocks, wSize, sum);
         float[] dw = new float[wSize];
         for (int t = 0; t < taps; t++) {
-            for (int o = 0; o < cOut; o++) {
-                for (int c = 0; c < cIn; c++) {
-                    dw[(o * cIn + c) * taps + t] = sum[(t * cOut + o) * cIn + c];   // [tap][o][c] → [o][c][tap]
+            for (int r = 0; r < rowCount; r++) {
+                for (int l = 0; l < laneCount; l++) {
+                    int o = dyLanes ? l : r;
+                    int c = dyLanes ? r : l;
+                    dw[(o * cIn + c) * taps + t] = sum[(t * rowCount + r) * laneCount + l];  // → [o][c][tap]
                 }
             }
         }
@@ -434,86 +486,85 @@ final class ChannelsLast {
     }
 
     /**
-     * The weight gradient's 4 × 32 tile over the pixels [k0, k1) of one sample: T[t, j] (+)= Σ_k a[r_t + k]
-     * · b[bBase + pixelStart[k] + j], the tile at {@code t[tOff + t·32 + j]}, from zero when {@code start}, else
-     * from its stored sums (a store and a load change no value, so the chain of FMAs over the block's pixels is
-     * the same however it is chunked). Eight 512-bit accumulators; per step two vectors of B (a pixel's
-     * channels) and four broadcasts of A.
+     * The weight gradient's 4 × 32 tile: T[t, j] = Σ_{m < k} a[r_t + aAt[m]] · b[bAt[m] + l0 + j], one FMA chain
+     * per element from zero over m, stored at {@code t[t·32 + j]}. Eight 512-bit accumulators; per step two
+     * vectors of B (32 lanes of a pixel) and four broadcasts of A.
      */
-    private static void weightKernel4x32(int k0, int k1, int[] pixelStart, int bBase, float[] a, int r0, int r1,
-                                         int r2, int r3, float[] b, float[] t, int tOff,
-                                         boolean start) {
-        FloatVector c00 = start ? FloatVector.zero(Z) : FloatVector.fromArray(Z, t, tOff);
-        FloatVector c01 = start ? FloatVector.zero(Z) : FloatVector.fromArray(Z, t, tOff + 16);
-        FloatVector c10 = start ? FloatVector.zero(Z) : FloatVector.fromArray(Z, t, tOff + 32);
-        FloatVector c11 = start ? FloatVector.zero(Z) : FloatVector.fromArray(Z, t, tOff + 48);
-        FloatVector c20 = start ? FloatVector.zero(Z) : FloatVector.fromArray(Z, t, tOff + 64);
-        FloatVector c21 = start ? FloatVector.zero(Z) : FloatVector.fromArray(Z, t, tOff + 80);
-        FloatVector c30 = start ? FloatVector.zero(Z) : FloatVector.fromArray(Z, t, tOff + 96);
-        FloatVector c31 = start ? FloatVector.zero(Z) : FloatVector.fromArray(Z, t, tOff + 112);
-        for (int j = k0; j < k1; j++) {
-            int bp = bBase + pixelStart[j];
+    private static void weightKernel4x32(int k, int[] aAt, int[] bAt, float[] a, int r0, int r1, int r2, int r3,
+                                         float[] b, int l0, float[] t) {
+        FloatVector c00 = FloatVector.zero(Z);
+        FloatVector c01 = FloatVector.zero(Z);
+        FloatVector c10 = FloatVector.zero(Z);
+        FloatVector c11 = FloatVector.zero(Z);
+        FloatVector c20 = FloatVector.zero(Z);
+        FloatVector c21 = FloatVector.zero(Z);
+        FloatVector c30 = FloatVector.zero(Z);
+        FloatVector c31 = FloatVector.zero(Z);
+        for (int m = 0; m < k; m++) {
+            int bp = bAt[m] + l0;
+            int ap = aAt[m];
             FloatVector b0 = FloatVector.fromArray(Z, b, bp);
             FloatVector b1 = FloatVector.fromArray(Z, b, bp + 16);
-            FloatVector v0 = FloatVector.broadcast(Z, a[r0 + j]);
+            FloatVector v0 = FloatVector.broadcast(Z, a[r0 + ap]);
             c00 = v0.fma(b0, c00);
             c01 = v0.fma(b1, c01);
-            FloatVector v1 = FloatVector.broadcast(Z, a[r1 + j]);
+            FloatVector v1 = FloatVector.broadcast(Z, a[r1 + ap]);
             c10 = v1.fma(b0, c10);
             c11 = v1.fma(b1, c11);
-            FloatVector v2 = FloatVector.broadcast(Z, a[r2 + j]);
+            FloatVector v2 = FloatVector.broadcast(Z, a[r2 + ap]);
             c20 = v2.fma(b0, c20);
             c21 = v2.fma(b1, c21);
-            FloatVector v3 = FloatVector.broadcast(Z, a[r3 + j]);
+            FloatVector v3 = FloatVector.broadcast(Z, a[r3 + ap]);
             c30 = v3.fma(b0, c30);
             c31 = v3.fma(b1, c31);
         }
-        c00.intoArray(t, tOff);
-        c01.intoArray(t, tOff + 16);
-        c10.intoArray(t, tOff + 32);
-        c11.intoArray(t, tOff + 48);
-        c20.intoArray(t, tOff + 64);
-        c21.intoArray(t, tOff + 80);
-        c30.intoArray(t, tOff + 96);
-        c31.intoArray(t, tOff + 112);
+        c00.intoArray(t, 0);
+        c01.intoArray(t, 16);
+        c10.intoArray(t, 32);
+        c11.intoArray(t, 48);
+        c20.intoArray(t, 64);
+        c21.intoArray(t, 80);
+        c30.intoArray(t, 96);
+        c31.intoArray(t, 112);
     }
 
-    /** {@link #weightKernel4x32}'s sums for four rows and 16 columns (tile rows 16 floats apart), in 256-bit registers. */
-    private static void weightKernel4x16(int k0, int k1, int[] pixelStart, int bBase, float[] a, int r0, int r1,
-                                         int r2, int r3, float[] b, float[] t, int tOff, boolean start) {
-        FloatVector c00 = start ? FloatVector.zero(F) : FloatVector.fromArray(F, t, tOff);
-        FloatVector c01 = start ? FloatVector.zero(F) : FloatVector.fromArray(F, t, tOff + 8);
-        FloatVector c10 = start ? FloatVector.zero(F) : FloatVector.fromArray(F, t, tOff + 16);
-        FloatVector c11 = start ? FloatVector.zero(F) : FloatVector.fromArray(F, t, tOff + 24);
-        FloatVector c20 = start ? FloatVector.zero(F) : FloatVector.fromArray(F, t, tOff + 32);
-        FloatVector c21 = start ? FloatVector.zero(F) : FloatVector.fromArray(F, t, tOff + 40);
-        FloatVector c30 = start ? FloatVector.zero(F) : FloatVector.fromArray(F, t, tOff + 48);
-        FloatVector c31 = start ? FloatVector.zero(F) : FloatVector.fromArray(F, t, tOff + 56);
-        for (int j = k0; j < k1; j++) {
-            int bp = bBase + pixelStart[j];
+    /** {@link #weightKernel4x32}'s sums for four rows and 16 lanes (tile rows 16 floats apart), in 256-bit registers. */
+    private static void weightKernel4x16(int k, int[] aAt, int[] bAt, float[] a, int r0, int r1, int r2, int r3,
+                                         float[] b, int l0, float[] t) {
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c01 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F);
+        FloatVector c11 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F);
+        FloatVector c21 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F);
+        FloatVector c31 = FloatVector.zero(F);
+        for (int m = 0; m < k; m++) {
+            int bp = bAt[m] + l0;
+            int ap = aAt[m];
             FloatVector b0 = FloatVector.fromArray(F, b, bp);
             FloatVector b1 = FloatVector.fromArray(F, b, bp + 8);
-            FloatVector v0 = FloatVector.broadcast(F, a[r0 + j]);
+            FloatVector v0 = FloatVector.broadcast(F, a[r0 + ap]);
             c00 = v0.fma(b0, c00);
             c01 = v0.fma(b1, c01);
-            FloatVector v1 = FloatVector.broadcast(F, a[r1 + j]);
+            FloatVector v1 = FloatVector.broadcast(F, a[r1 + ap]);
             c10 = v1.fma(b0, c10);
             c11 = v1.fma(b1, c11);
-            FloatVector v2 = FloatVector.broadcast(F, a[r2 + j]);
+            FloatVector v2 = FloatVector.broadcast(F, a[r2 + ap]);
             c20 = v2.fma(b0, c20);
             c21 = v2.fma(b1, c21);
-            FloatVector v3 = FloatVector.broadcast(F, a[r3 + j]);
+            FloatVector v3 = FloatVector.broadcast(F, a[r3 + ap]);
             c30 = v3.fma(b0, c30);
             c31 = v3.fma(b1, c31);
         }
-        c00.intoArray(t, tOff);
-        c01.intoArray(t, tOff + 8);
-        c10.intoArray(t, tOff + 16);
-        c11.intoArray(t, tOff + 24);
-        c20.intoArray(t, tOff + 32);
-        c21.intoArray(t, tOff + 40);
-        c30.intoArray(t, tOff + 48);
-        c31.intoArray(t, tOff + 56);
+        c00.intoArray(t, 0);
+        c01.intoArray(t, 8);
+        c10.intoArray(t, 16);
+        c11.intoArray(t, 24);
+        c20.intoArray(t, 32);
+        c21.intoArray(t, 40);
+        c30.intoArray(t, 48);
+        c31.intoArray(t, 56);
     }
 
     /**

@@ -73,8 +73,8 @@ class ChannelsLastProperties {
     }
 
     /**
-     * The U-Net's strided shapes (3 and 11 samples: weight-gradient blocks of 2 and 4), a stride-1 shape whose
-     * weight gradient is routed here, and a transposed 4×4 upsampling.
+     * The U-Net's strided shapes (11 samples: weight-gradient blocks of 8 and 3), a stride-1 shape whose weight
+     * gradient is routed here, and a transposed 4×4 upsampling.
      */
     @Test
     void uNetShapes() {
@@ -92,7 +92,7 @@ class ChannelsLastProperties {
      */
     @Test
     void sameBitsOnAnyThreadCount() {
-        ConvGeometry g = new Case(5, 64, 24, 28, 28, 3, 3, 2, 2, 1, 1, 4).geometry();   // weight-gradient blocks of one sample
+        ConvGeometry g = new Case(5, 64, 24, 28, 28, 3, 3, 2, 2, 1, 1, 4).geometry();   // weight-gradient blocks of 2, 2, 1
         Generator gen = new Generator(4);
         Tensor x = Tensor.randn(gen, g.inputShape());
         Tensor w = Tensor.randn(gen, g.weightShape());
@@ -115,7 +115,7 @@ class ChannelsLastProperties {
     /**
      * Conv2dKernels routes here what fills the 32 lanes of the wide tile: strided convolutions' forward (32
      * output channels) and input gradient (32 input channels), and the weight gradient with 32 input channels
-     * (with stride 1, 32 each way and a kernel larger than 1×1).
+     * (with stride 1, 32 each way and a kernel larger than 1×1), dy's channels in its lanes where dy is smaller.
      */
     @Test
     void appliesWhereTheLanesFill() {
@@ -132,11 +132,17 @@ class ChannelsLastProperties {
                 && !ChannelsLast.appliesToWeightGradient(narrowIn));
         ConvGeometry pointwise = new Case(1, 32, 32, 28, 28, 1, 1, 1, 1, 0, 0, 0).geometry();
         assertTrue(!ChannelsLast.appliesToWeightGradient(pointwise));
+        // The weight gradient copies the smaller of x and dy channels-last: dy for a strided convolution or one
+        // that narrows the channels, x otherwise (and x when dy has too few channels to fill the lanes).
+        ConvGeometry narrowing = new Case(1, 64, 32, 28, 28, 3, 3, 1, 1, 1, 1, 0).geometry();
+        assertTrue(ChannelsLast.dyInLanes(s2) && ChannelsLast.dyInLanes(narrowing) && !ChannelsLast.dyInLanes(s1)
+                && !ChannelsLast.dyInLanes(narrowOut));
     }
 
     /**
-     * Each product against the reference; the narrow and wide kernels and the scalar layout moves bit for bit; and
-     * Conv2dKernels' result bit for bit where it routes here.
+     * Each product against the reference (the weight gradient with either tensor in the lanes); the narrow and
+     * wide kernels and the scalar layout moves bit for bit; and Conv2dKernels' result bit for bit where it routes
+     * here.
      */
     private static void check(ConvGeometry g, long seed) {
         Generator gen = new Generator(seed);
@@ -163,12 +169,17 @@ class ChannelsLastProperties {
             assertArrayEquals(dx.toArray(), Conv2dKernels.backwardInput(g, dy, w).toArray(),
                     "Conv2dKernels.backwardInput " + g);
         }
+        Tensor dwReference = Conv2dReference.backwardWeight(g, x, dy);
+        for (boolean dyLanes : new boolean[] {false, true}) {
+            String form = (dyLanes ? "dy" : "x") + " in the lanes, ";
+            Tensor dwForm = ChannelsLast.backwardWeight(g, x, dy, true, false, dyLanes);
+            assertClose(dwReference, dwForm, g.n() * g.colCols(), "weight gradient, " + form + g);
+            assertArrayEquals(dwForm.toArray(), ChannelsLast.backwardWeight(g, x, dy, true, true, dyLanes).toArray(),
+                    "wide weight gradient, " + form + g);
+            assertArrayEquals(dwForm.toArray(), ChannelsLast.backwardWeight(g, x, dy, false, false, dyLanes).toArray(),
+                    "scalar layout moves, weight gradient, " + form + g);
+        }
         Tensor dw = ChannelsLast.backwardWeight(g, x, dy, true, false);
-        assertClose(Conv2dReference.backwardWeight(g, x, dy), dw, g.n() * g.colCols(), "weight gradient " + g);
-        assertArrayEquals(dw.toArray(), ChannelsLast.backwardWeight(g, x, dy, true, true).toArray(),
-                "wide weight gradient " + g);
-        assertArrayEquals(dw.toArray(), ChannelsLast.backwardWeight(g, x, dy, false, false).toArray(),
-                "scalar layout moves, weight gradient " + g);
         if (ChannelsLast.appliesToWeightGradient(g) && !Winograd.appliesToWeightGradient(g)) {
             assertArrayEquals(dw.toArray(), Conv2dKernels.backwardWeight(g, x, dy).toArray(),
                     "Conv2dKernels.backwardWeight " + g);
