@@ -70,6 +70,25 @@ class WinogradProperties {
     }
 
     /**
+     * The products without the GEMM give the GEMM's bits: tiles of 32, 16 and 8 columns (a task's columns are
+     * tile rows × tiles × 8) and 1-3 output channels past the last tile of four.
+     */
+    @Property(tries = 60)
+    void directProductsEqualTheGemm(@ForAll @IntRange(min = 1, max = 12) int n,
+                                    @ForAll @IntRange(min = 8, max = 40) int cIn,
+                                    @ForAll @IntRange(min = 8, max = 39) int cOut,
+                                    @ForAll @IntRange(min = 1, max = 30) int h,
+                                    @ForAll @IntRange(min = 1, max = 30) int w, @ForAll long seed) {
+        ConvGeometry g = geometry(n, cIn, cOut, h, w);
+        Generator gen = new Generator(seed);
+        Tensor x = Tensor.randn(gen, g.inputShape());
+        Tensor wt = Tensor.randn(gen, g.weightShape());
+        float[] b = Tensor.randn(gen, cOut).toArray();
+        assertArrayEquals(Winograd.forward(g, x, wt, b, true, false).toArray(),
+                Winograd.forward(g, x, wt, b, true, true).toArray(), g.toString());
+    }
+
+    /**
      * The U-Net's sizes: 28×28 (one tile row per task), 14×14 (two, the last task one) and 7×7 (one task); for the
      * weight gradient, 9 samples (a full block and one sample).
      */
