@@ -42,12 +42,16 @@ public final class ResBlock extends Module {
         Init.zeros(conv2.bias.value());
     }
 
-    /** x [N, C_in, H, W], temb [N, tembDim] → [N, C_out, H, W]. */
+    /**
+     * x [N, C_in, H, W], temb [N, tembDim] → [N, C_out, H, W]. Both additions are summed into the output of the
+     * convolution before them ({@link Conv2d#forward(Variable, Variable)}: the same values as separate adds,
+     * without an activation-sized tensor for each).
+     */
     public Variable forward(Variable x, Variable temb) {
-        Variable h = conv1.forward(norm1.forwardSilu(x));                    // [N, C_out, H, W]
         Variable t = tembProj.forward(temb.silu());                          // [N, C_out]
-        h = h.add(t.reshape(t.size(0), t.size(1), 1, 1));                   // broadcast over H, W
-        h = conv2.forward(dropout.forward(norm2.forwardSilu(h)));            // [N, C_out, H, W]
-        return (skip == null ? x : skip.forward(x)).add(h);
+        Variable h = conv1.forward(norm1.forwardSilu(x),
+                t.reshape(t.size(0), t.size(1), 1, 1));                      // + temb, broadcast over H, W
+        Variable residual = skip == null ? x : skip.forward(x);              // [N, C_out, H, W]
+        return conv2.forward(dropout.forward(norm2.forwardSilu(h)), residual);
     }
 }

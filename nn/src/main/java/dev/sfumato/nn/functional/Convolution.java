@@ -3,6 +3,7 @@ package dev.sfumato.nn.functional;
 import dev.sfumato.autograd.Node;
 import dev.sfumato.autograd.SavedTensor;
 import dev.sfumato.autograd.Variable;
+import dev.sfumato.autograd.ops.Broadcasting;
 import dev.sfumato.nn.kernels.Conv2dKernels;
 import dev.sfumato.nn.kernels.ConvGeometry;
 import dev.sfumato.tensor.Tensor;
@@ -34,6 +35,19 @@ public final class Convolution {
         return Conv2d.apply(x, w, b, new int[] {stride, stride}, new int[] {padding, padding}, new int[] {1, 1}, 1);
     }
 
+    /**
+     * {@code conv2d(x, w, b, stride, padding, dilation, groups) + addend} in one op, {@code addend} broadcast to the
+     * output's shape (a residual [N, C_out, H_out, W_out], or a per-sample bias [N, C_out, 1, 1]): the sum is
+     * written into the convolution's fresh output, so no second activation-sized tensor is allocated and the
+     * output is not read and written again by a separate add. The same values as {@code conv2d(...).add(addend)},
+     * bit for bit (one float addition per element either way); PyTorch has no such op, and the DDPM U-Net's
+     * residual block adds both its time embedding and its residual this way.
+     */
+    public static Variable conv2dAdd(Variable x, Variable w, Variable b, int[] stride, int[] padding, int[] dilation,
+                                     int groups, Variable addend) {
+        return Conv2d.apply(x, w, b, stride, padding, dilation, groups, addend);
+    }
+
     /** {@code F.conv_transpose2d(x, w, b, stride, padding, output_padding, groups, dilation)}; {@code b} may be null. */
     public static Variable convTranspose2d(Variable x, Variable w, Variable b, int[] stride, int[] padding,
                                            int[] outputPadding, int[] dilation, int groups) {
@@ -41,28 +55,63 @@ public final class Convolution {
     }
 
     /**
-     * {@code y = conv2d(x, w) + b}. d/dx: the transposed convolution of dy with w; d/dw: the correlation of x
-     * with dy; d/db: dy summed over N, H, W. Saves x and w.
+     * {@code y = conv2d(x, w) + b (+ addend)}. d/dx: the transposed convolution of dy with w; d/dw: the correlation
+     * of x with dy; d/db: dy summed over N, H, W; d/daddend: dy summed over the dims the addend was broadcast along
+     * (as for an add). Saves x and w.
      */
     public static final class Conv2d extends Node {
         private final ConvGeometry g;
         private final SavedTensor x;
         private final SavedTensor w;
+        /** Input indices of the bias and the addend, −1 when absent. */
+        private final int biasAt;
+        private final int addendAt;
 
-        private Conv2d(ConvGeometry g, Variable x, Variable w, Variable b) {
-            super("conv2d", b == null ? new Variable[] {x, w} : new Variable[] {x, w, b});
+        private Conv2d(ConvGeometry g, Variable[] inputs, int biasAt, int addendAt) {
+            super("conv2d", inputs);
             this.g = g;
-            this.x = needsInputGrad(1) ? save(x.value()) : null;
-            this.w = needsInputGrad(0) ? save(w.value()) : null;
+            this.biasAt = biasAt;
+            this.addendAt = addendAt;
+            this.x = needsInputGrad(1) ? save(inputs[0].value()) : null;
+            this.w = needsInputGrad(0) ? save(inputs[1].value()) : null;
         }
 
         public static Variable apply(Variable x, Variable w, Variable b, int[] stride, int[] padding, int[] dilation,
                                      int groups) {
+            return apply(x, w, b, stride, padding, dilation, groups, null);
+        }
+
+        /** {@link #apply(Variable, Variable, Variable, int[], int[], int[], int)}, plus {@code addend} if not null. */
+        public static Variable apply(Variable x, Variable w, Variable b, int[] stride, int[] padding, int[] dilation,
+                                     int groups, Variable addend) {
             ConvGeometry g = ConvGeometry.conv2d("conv2d", x.shape(), w.shape(), stride, padding, dilation, groups);
             checkBias("conv2d", b, g.cOut());
+            if (addend != null) {
+                int[] out = g.outputShape();
+                int[] both = dev.sfumato.tensor.Shape.broadcast("conv2d addend", out, addend.shape());
+                if (!java.util.Arrays.equals(both, out)) {
+                    throw new IllegalArgumentException("conv2d: addend of shape " + java.util.Arrays.toString(
+                            addend.shape()) + " does not broadcast to the output's shape " + java.util.Arrays.toString(out));
+                }
+            }
             Tensor y = Conv2dKernels.forward(g, x.value(), w.value(), b == null ? null : b.value());
-            boolean rec = b == null ? recording(x, w) : recording(java.util.List.of(x, w, b));
-            return rec ? new Conv2d(g, x, w, b).output(y) : new Variable(y);
+            if (addend != null) {
+                y.addInPlace(addend.value());                                 // y is new: nothing else sees it
+            }
+            java.util.List<Variable> inputs = new java.util.ArrayList<>(java.util.List.of(x, w));
+            int biasAt = -1;
+            int addendAt = -1;
+            if (b != null) {
+                biasAt = inputs.size();
+                inputs.add(b);
+            }
+            if (addend != null) {
+                addendAt = inputs.size();
+                inputs.add(addend);
+            }
+            return recording(inputs)
+                    ? new Conv2d(g, inputs.toArray(Variable[]::new), biasAt, addendAt).output(y)
+                    : new Variable(y);
         }
 
         @Override
@@ -77,8 +126,11 @@ public final class Convolution {
             if (needsInputGrad(1)) {
                 grads[1] = Conv2dKernels.backwardWeight(g, x.get(), dy);
             }
-            if (inputCount() == 3 && needsInputGrad(2)) {
-                grads[2] = Conv2dKernels.backwardBias(g, dy);
+            if (biasAt >= 0 && needsInputGrad(biasAt)) {
+                grads[biasAt] = Conv2dKernels.backwardBias(g, dy);
+            }
+            if (addendAt >= 0 && needsInputGrad(addendAt)) {
+                grads[addendAt] = Broadcasting.sumTo(gradOutput, inputShape(addendAt));
             }
             return grads;
         }

@@ -28,6 +28,12 @@ public final class F {
         return Convolution.conv2d(x, w, b, stride, padding);
     }
 
+    /** {@link Convolution#conv2dAdd}. */
+    public static Variable conv2dAdd(Variable x, Variable w, Variable b, int[] stride, int[] padding, int[] dilation,
+                                     int groups, Variable addend) {
+        return Convolution.conv2dAdd(x, w, b, stride, padding, dilation, groups, addend);
+    }
+
     /** {@link Convolution#convTranspose2d}. */
     public static Variable convTranspose2d(Variable x, Variable w, Variable b, int[] stride, int[] padding,
                                            int[] outputPadding, int[] dilation, int groups) {

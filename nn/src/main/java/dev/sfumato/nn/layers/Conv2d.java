@@ -62,6 +62,14 @@ public class Conv2d extends Module {
         return Convolution.conv2d(x, weight, bias, stride, padding, dilation, groups);
     }
 
+    /**
+     * {@code forward(x).add(addend)} in one op ({@link Convolution#conv2dAdd}): the addend (a residual, or a
+     * per-sample bias [N, C_out, 1, 1]) is summed into the convolution's output, the same values bit for bit.
+     */
+    public Variable forward(Variable x, Variable addend) {
+        return Convolution.conv2dAdd(x, weight, bias, stride, padding, dilation, groups, addend);
+    }
+
     @Override
     protected String extraRepr() {
         StringBuilder s = new StringBuilder(String.format("%d, %d, kernel_size=(%d, %d), stride=(%d, %d)",

@@ -41,6 +41,29 @@ class ConvolutionGradientProperties {
         }
     }
 
+    /**
+     * conv2d plus an addend summed into its output: a residual of the output's shape, or a per-sample bias
+     * [N, C_out, 1, 1] (its gradient is dy summed over H and W).
+     */
+    @Property(tries = 20)
+    @GradientOf(functions = "Convolution.conv2dAdd")
+    void conv2dAdd(@ForAll long seed) {
+        Draw d = new Draw(seed);
+        int n = d.between(1, 2);
+        int cIn = d.between(1, 3);
+        int cOut = d.between(1, 3);
+        int k = d.between(1, 3);
+        int[] stride = {d.between(1, 2), d.between(1, 2)};
+        int[] padding = {d.between(0, 1), d.between(0, 1)};
+        int h = k + d.between(0, 3);
+        int w = k + d.between(0, 3);
+        int hOut = (h + 2 * padding[0] - k) / stride[0] + 1;
+        int wOut = (w + 2 * padding[1] - k) / stride[1] + 1;
+        Tensor addend = d.coin() ? d.normal(n, cOut, hOut, wOut) : d.normal(n, cOut, 1, 1);
+        check(in -> Convolution.conv2dAdd(in.get(0), in.get(1), in.get(2), stride, padding, new int[] {1, 1}, 1,
+                in.get(3)), d.normal(n, cIn, h, w), d.normal(cOut, cIn, k, k), d.normal(cOut), addend);
+    }
+
     @Property(tries = 10)
     @GradientOf(functions = "Convolution.conv2d")
     void conv2dSquareOptions(@ForAll long seed) {
