@@ -92,7 +92,12 @@ class ChannelsLastProperties {
      */
     @Test
     void sameBitsOnAnyThreadCount() {
-        ConvGeometry g = new Case(5, 64, 24, 28, 28, 3, 3, 2, 2, 1, 1, 4).geometry();   // weight-gradient blocks of 2, 2, 1
+        // Weight-gradient blocks of 2, 2 and 1 samples: x in the lanes (24 output channels), then dy.
+        sameBitsOnAnyThreadCount(new Case(5, 64, 24, 28, 28, 3, 3, 2, 2, 1, 1, 4).geometry());
+        sameBitsOnAnyThreadCount(new Case(5, 64, 32, 28, 28, 3, 3, 2, 2, 1, 1, 4).geometry());
+    }
+
+    private static void sameBitsOnAnyThreadCount(ConvGeometry g) {
         Generator gen = new Generator(4);
         Tensor x = Tensor.randn(gen, g.inputShape());
         Tensor w = Tensor.randn(gen, g.weightShape());
