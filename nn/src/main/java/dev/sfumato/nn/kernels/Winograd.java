@@ -251,7 +251,7 @@ final class Winograd {
     }
 
     /**
-     * dW [C_out, C_in, 3, 3] = Gᵀ (∂L/∂U) G per channel pair, the adjoint of {@link #transformedWeights}:
+     * dW [C_out, C_in, 3, 3] = Gᵀ (∂L/∂U) G per channel pair, the adjoint of {@link #transformWeights}:
      * <pre>
      *      | 1  1/2  1/2  0 |
      * Gᵀ = | 0  1/2 −1/2  0 |
@@ -361,13 +361,6 @@ final class Winograd {
             rows++;
         }
         return Math.min(rows, tilesH);
-    }
-
-    /**
-     * U_ξ = (G g Gᵀ)_ξ for every output channel k and input channel c, packed as the A of the 16 products.
-     */
-    static Gemm.PackedA[] transformedWeights(float[] w, int wOff, int cOut, int cIn) {
-        return packWeights(transformWeights(w, wOff, cOut, cIn), cOut, cIn);
     }
 
     /**
