@@ -104,9 +104,12 @@ final class Winograd {
      */
     static final int DIRECT_MAX_CHANNELS = 32;
 
-    /** Whether the products take {@link #directProduct}: 512-bit vectors and at most 32 input channels. */
+    /**
+     * Whether the products take {@link #directProduct}: 512-bit vectors, at most 32 input channels, and a task's
+     * columns a multiple of the narrowest tile's 8 (they are a multiple of {@link #BLOCK}).
+     */
     static boolean directProducts(int cIn) {
-        return ChannelsLast.WIDE && cIn <= DIRECT_MAX_CHANNELS;
+        return ChannelsLast.WIDE && cIn <= DIRECT_MAX_CHANNELS && BLOCK % 8 == 0;
     }
 
     /**
@@ -484,33 +487,58 @@ final class Winograd {
     private static final int[] FIRST_ROW = {0, 1, 2, 1};
     private static final int[] SECOND_ROW = {2, 2, 1, 3};
 
-    /** One tile, eight samples: the row combinations of Bᵀ d, then the column combinations of (Bᵀ d) B. */
-    private static void inputTile(float[] d, int at, int rs, float[] v, int out, int positionStride) {
-        for (int r = 0; r < 4; r++) {
-            // s_r[q] = (Bᵀ d)[r][q] for q = 0..3
-            int ra = at + FIRST_ROW[r] * rs;
-            int rb = at + SECOND_ROW[r] * rs;
-            FloatVector s0;
-            FloatVector s1;
-            FloatVector s2;
-            FloatVector s3;
-            if (r == 1) {                                                 // d1 + d2
-                s0 = load(d, ra).add(load(d, rb));
-                s1 = load(d, ra + BLOCK).add(load(d, rb + BLOCK));
-                s2 = load(d, ra + 2 * BLOCK).add(load(d, rb + 2 * BLOCK));
-                s3 = load(d, ra + 3 * BLOCK).add(load(d, rb + 3 * BLOCK));
-            } else {                                                      // d0 − d2, d2 − d1, d1 − d3
-                s0 = load(d, ra).sub(load(d, rb));
-                s1 = load(d, ra + BLOCK).sub(load(d, rb + BLOCK));
-                s2 = load(d, ra + 2 * BLOCK).sub(load(d, rb + 2 * BLOCK));
-                s3 = load(d, ra + 3 * BLOCK).sub(load(d, rb + 3 * BLOCK));
-            }
-            int o = out + 4 * r * positionStride;
-            s0.sub(s2).intoArray(v, o);                                   // (s B)[0] = s0 − s2
-            s1.add(s2).intoArray(v, o + positionStride);                  // (s B)[1] = s1 + s2
-            s2.sub(s1).intoArray(v, o + 2 * positionStride);              // (s B)[2] = s2 − s1
-            s1.sub(s3).intoArray(v, o + 3 * positionStride);              // (s B)[3] = s1 − s3
-        }
+    /**
+     * One tile, eight samples: the row combinations of Bᵀ d (d0 − d2, d1 + d2, d2 − d1, d1 − d3), then the column
+     * combinations of each row s, (s B) = s0 − s2, s1 + s2, s2 − s1, s1 − s3, into positions 4r..4r+3. Each of the
+     * tile's 16 vectors is loaded once (rows 1 and 2 first, which three of the four row combinations use; going
+     * row by row loaded them three times, 32 loads per tile). Written out: a helper taking vectors is boxed when
+     * C2 declines to inline it (see {@link Kernels}).
+     */
+    private static void inputTile(float[] d, int at, int rs, float[] v, int out, int ps) {
+        FloatVector d10 = load(d, at + rs);
+        FloatVector d11 = load(d, at + rs + BLOCK);
+        FloatVector d12 = load(d, at + rs + 2 * BLOCK);
+        FloatVector d13 = load(d, at + rs + 3 * BLOCK);
+        FloatVector d20 = load(d, at + 2 * rs);
+        FloatVector d21 = load(d, at + 2 * rs + BLOCK);
+        FloatVector d22 = load(d, at + 2 * rs + 2 * BLOCK);
+        FloatVector d23 = load(d, at + 2 * rs + 3 * BLOCK);
+        FloatVector s0 = d10.add(d20);                                    // row 1: d1 + d2
+        FloatVector s1 = d11.add(d21);
+        FloatVector s2 = d12.add(d22);
+        FloatVector s3 = d13.add(d23);
+        int o = out + 4 * ps;
+        s0.sub(s2).intoArray(v, o);
+        s1.add(s2).intoArray(v, o + ps);
+        s2.sub(s1).intoArray(v, o + 2 * ps);
+        s1.sub(s3).intoArray(v, o + 3 * ps);
+        s0 = d20.sub(d10);                                                // row 2: d2 − d1
+        s1 = d21.sub(d11);
+        s2 = d22.sub(d12);
+        s3 = d23.sub(d13);
+        o = out + 8 * ps;
+        s0.sub(s2).intoArray(v, o);
+        s1.add(s2).intoArray(v, o + ps);
+        s2.sub(s1).intoArray(v, o + 2 * ps);
+        s1.sub(s3).intoArray(v, o + 3 * ps);
+        s0 = load(d, at).sub(d20);                                        // row 0: d0 − d2
+        s1 = load(d, at + BLOCK).sub(d21);
+        s2 = load(d, at + 2 * BLOCK).sub(d22);
+        s3 = load(d, at + 3 * BLOCK).sub(d23);
+        o = out;
+        s0.sub(s2).intoArray(v, o);
+        s1.add(s2).intoArray(v, o + ps);
+        s2.sub(s1).intoArray(v, o + 2 * ps);
+        s1.sub(s3).intoArray(v, o + 3 * ps);
+        s0 = d10.sub(load(d, at + 3 * rs));                               // row 3: d1 − d3
+        s1 = d11.sub(load(d, at + 3 * rs + BLOCK));
+        s2 = d12.sub(load(d, at + 3 * rs + 2 * BLOCK));
+        s3 = d13.sub(load(d, at + 3 * rs + 3 * BLOCK));
+        o = out + 12 * ps;
+        s0.sub(s2).intoArray(v, o);
+        s1.add(s2).intoArray(v, o + ps);
+        s2.sub(s1).intoArray(v, o + 2 * ps);
+        s1.sub(s3).intoArray(v, o + 3 * ps);
     }
 
     /** {@link #inputTile} for one lane: the same float operations in the same order. */
@@ -562,31 +590,37 @@ final class Winograd {
 
     /**
      * One tile, eight samples: f_a = (Aᵀ M)_a, then y[a][b] = (f_a A)_b, for the rows and columns inside the
-     * image. Written out rather than through a helper returning vectors (see {@link Kernels}).
+     * image: f[q] = m0[q] + m1[q] + m2[q] (a = 0) or m1[q] − m2[q] − m3[q] (a = 1), where m_r[q] = M at ξ = 4r + q;
+     * y[a][0] = f0 + f1 + f2, y[a][1] = f1 − f2 − f3. The middle positions (4-11), which both rows use, are loaded
+     * once (24 loads per tile → 16). Written out rather than through a helper taking vectors (see {@link Kernels}).
      */
     private static void outputTile(float[] m, int at, int ps, float[] yi, int out, int rowFloats, int rows,
                                    int columns) {
-        for (int a = 0; a < rows; a++) {
-            // f[q] = m0[q] + m1[q] + m2[q] (a = 0) or m1[q] − m2[q] − m3[q] (a = 1), where m_r[q] = M at ξ = 4r + q.
-            FloatVector f0;
-            FloatVector f1;
-            FloatVector f2;
-            FloatVector f3;
-            if (a == 0) {
-                f0 = load(m, at).add(load(m, at + 4 * ps)).add(load(m, at + 8 * ps));
-                f1 = load(m, at + ps).add(load(m, at + 5 * ps)).add(load(m, at + 9 * ps));
-                f2 = load(m, at + 2 * ps).add(load(m, at + 6 * ps)).add(load(m, at + 10 * ps));
-                f3 = load(m, at + 3 * ps).add(load(m, at + 7 * ps)).add(load(m, at + 11 * ps));
-            } else {
-                f0 = load(m, at + 4 * ps).sub(load(m, at + 8 * ps)).sub(load(m, at + 12 * ps));
-                f1 = load(m, at + 5 * ps).sub(load(m, at + 9 * ps)).sub(load(m, at + 13 * ps));
-                f2 = load(m, at + 6 * ps).sub(load(m, at + 10 * ps)).sub(load(m, at + 14 * ps));
-                f3 = load(m, at + 7 * ps).sub(load(m, at + 11 * ps)).sub(load(m, at + 15 * ps));
-            }
-            int o = out + a * rowFloats;
-            f0.add(f1).add(f2).intoArray(yi, o);                          // y[a][0] = f0 + f1 + f2
+        FloatVector m4 = load(m, at + 4 * ps);
+        FloatVector m5 = load(m, at + 5 * ps);
+        FloatVector m6 = load(m, at + 6 * ps);
+        FloatVector m7 = load(m, at + 7 * ps);
+        FloatVector m8 = load(m, at + 8 * ps);
+        FloatVector m9 = load(m, at + 9 * ps);
+        FloatVector m10 = load(m, at + 10 * ps);
+        FloatVector m11 = load(m, at + 11 * ps);
+        FloatVector f0 = load(m, at).add(m4).add(m8);                     // a = 0
+        FloatVector f1 = load(m, at + ps).add(m5).add(m9);
+        FloatVector f2 = load(m, at + 2 * ps).add(m6).add(m10);
+        FloatVector f3 = load(m, at + 3 * ps).add(m7).add(m11);
+        f0.add(f1).add(f2).intoArray(yi, out);
+        if (columns > 1) {
+            f1.sub(f2).sub(f3).intoArray(yi, out + BLOCK);
+        }
+        if (rows > 1) {
+            f0 = m4.sub(m8).sub(load(m, at + 12 * ps));                   // a = 1
+            f1 = m5.sub(m9).sub(load(m, at + 13 * ps));
+            f2 = m6.sub(m10).sub(load(m, at + 14 * ps));
+            f3 = m7.sub(m11).sub(load(m, at + 15 * ps));
+            int o = out + rowFloats;
+            f0.add(f1).add(f2).intoArray(yi, o);
             if (columns > 1) {
-                f1.sub(f2).sub(f3).intoArray(yi, o + BLOCK);              // y[a][1] = f1 − f2 − f3
+                f1.sub(f2).sub(f3).intoArray(yi, o + BLOCK);
             }
         }
     }
