@@ -465,18 +465,85 @@ final class Winograd {
         int rs = paddedW * BLOCK;                                         // floats per padded row
         for (int c = 0; c < cIn; c++) {
             for (int i = 0; i < tileRows; i++) {
+                int strip = ((c * paddedRows + 2 * i) * paddedW) * BLOCK;
+                int out = c * cols + i * tilesW * BLOCK;
+                if (vectors) {
+                    inputStrip(d, strip, rs, tilesW, v, out, positionStride);
+                    continue;
+                }
                 for (int j = 0; j < tilesW; j++) {
-                    int at = ((c * paddedRows + 2 * i) * paddedW + 2 * j) * BLOCK;
-                    int out = c * cols + (i * tilesW + j) * BLOCK;
-                    if (vectors) {
-                        inputTile(d, at, rs, v, out, positionStride);
-                    } else {
-                        for (int s = 0; s < BLOCK; s++) {
-                            inputTileLane(d, at + s, rs, v, out + s, positionStride);
-                        }
+                    for (int s = 0; s < BLOCK; s++) {
+                        inputTileLane(d, strip + 2 * j * BLOCK + s, rs, v, out + j * BLOCK + s, positionStride);
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * The tiles of one strip of four padded rows (from {@code at}), eight samples at a time: tile j's rows of
+     * Bᵀ d are (d0 − d2, d1 + d2, d2 − d1, d1 − d3) over columns 2j..2j+3, so the row combinations of columns
+     * 2j+2 and 2j+3 are those of the next tile's first two columns, and are carried to it rather than loaded and
+     * computed again (8 loads and 8 row operations per tile instead of 16 and 16). Then per row s of Bᵀ d,
+     * (s B) = s0 − s2, s1 + s2, s2 − s1, s1 − s3 into positions 4r..4r+3 of the tile's column. The same float
+     * operations as {@link #inputTileLane}. Written out: a helper taking vectors is boxed when C2 declines to
+     * inline it (see {@link Kernels}).
+     */
+    private static void inputStrip(float[] d, int at, int rs, int tilesW, float[] v, int out, int ps) {
+        // Row combinations r = 0..3 of the tile's columns 0 and 1 (a*) and 2 and 3 (b*).
+        FloatVector d1 = load(d, at + rs);
+        FloatVector d2 = load(d, at + 2 * rs);
+        FloatVector a00 = load(d, at).sub(d2);
+        FloatVector a10 = d1.add(d2);
+        FloatVector a20 = d2.sub(d1);
+        FloatVector a30 = d1.sub(load(d, at + 3 * rs));
+        d1 = load(d, at + rs + BLOCK);
+        d2 = load(d, at + 2 * rs + BLOCK);
+        FloatVector a01 = load(d, at + BLOCK).sub(d2);
+        FloatVector a11 = d1.add(d2);
+        FloatVector a21 = d2.sub(d1);
+        FloatVector a31 = d1.sub(load(d, at + 3 * rs + BLOCK));
+        for (int j = 0; j < tilesW; j++) {
+            int c2 = at + (2 * j + 2) * BLOCK;
+            d1 = load(d, c2 + rs);
+            d2 = load(d, c2 + 2 * rs);
+            FloatVector b00 = load(d, c2).sub(d2);
+            FloatVector b10 = d1.add(d2);
+            FloatVector b20 = d2.sub(d1);
+            FloatVector b30 = d1.sub(load(d, c2 + 3 * rs));
+            int c3 = c2 + BLOCK;
+            d1 = load(d, c3 + rs);
+            d2 = load(d, c3 + 2 * rs);
+            FloatVector b01 = load(d, c3).sub(d2);
+            FloatVector b11 = d1.add(d2);
+            FloatVector b21 = d2.sub(d1);
+            FloatVector b31 = d1.sub(load(d, c3 + 3 * rs));
+            int o = out + j * BLOCK;
+            // row r: s0 = a_r0, s1 = a_r1, s2 = b_r0, s3 = b_r1
+            a00.sub(b00).intoArray(v, o);
+            a01.add(b00).intoArray(v, o + ps);
+            b00.sub(a01).intoArray(v, o + 2 * ps);
+            a01.sub(b01).intoArray(v, o + 3 * ps);
+            a10.sub(b10).intoArray(v, o + 4 * ps);
+            a11.add(b10).intoArray(v, o + 5 * ps);
+            b10.sub(a11).intoArray(v, o + 6 * ps);
+            a11.sub(b11).intoArray(v, o + 7 * ps);
+            a20.sub(b20).intoArray(v, o + 8 * ps);
+            a21.add(b20).intoArray(v, o + 9 * ps);
+            b20.sub(a21).intoArray(v, o + 10 * ps);
+            a21.sub(b21).intoArray(v, o + 11 * ps);
+            a30.sub(b30).intoArray(v, o + 12 * ps);
+            a31.add(b30).intoArray(v, o + 13 * ps);
+            b30.sub(a31).intoArray(v, o + 14 * ps);
+            a31.sub(b31).intoArray(v, o + 15 * ps);
+            a00 = b00;
+            a10 = b10;
+            a20 = b20;
+            a30 = b30;
+            a01 = b01;
+            a11 = b11;
+            a21 = b21;
+            a31 = b31;
         }
     }
 
@@ -488,60 +555,9 @@ final class Winograd {
     private static final int[] SECOND_ROW = {2, 2, 1, 3};
 
     /**
-     * One tile, eight samples: the row combinations of Bᵀ d (d0 − d2, d1 + d2, d2 − d1, d1 − d3), then the column
-     * combinations of each row s, (s B) = s0 − s2, s1 + s2, s2 − s1, s1 − s3, into positions 4r..4r+3. Each of the
-     * tile's 16 vectors is loaded once (rows 1 and 2 first, which three of the four row combinations use; going
-     * row by row loaded them three times, 32 loads per tile). Written out: a helper taking vectors is boxed when
-     * C2 declines to inline it (see {@link Kernels}).
+     * One tile, one lane: the row combinations of Bᵀ d, then the column combinations of (Bᵀ d) B; the twin of
+     * {@link #inputStrip}, the same float operations in the same order.
      */
-    private static void inputTile(float[] d, int at, int rs, float[] v, int out, int ps) {
-        FloatVector d10 = load(d, at + rs);
-        FloatVector d11 = load(d, at + rs + BLOCK);
-        FloatVector d12 = load(d, at + rs + 2 * BLOCK);
-        FloatVector d13 = load(d, at + rs + 3 * BLOCK);
-        FloatVector d20 = load(d, at + 2 * rs);
-        FloatVector d21 = load(d, at + 2 * rs + BLOCK);
-        FloatVector d22 = load(d, at + 2 * rs + 2 * BLOCK);
-        FloatVector d23 = load(d, at + 2 * rs + 3 * BLOCK);
-        FloatVector s0 = d10.add(d20);                                    // row 1: d1 + d2
-        FloatVector s1 = d11.add(d21);
-        FloatVector s2 = d12.add(d22);
-        FloatVector s3 = d13.add(d23);
-        int o = out + 4 * ps;
-        s0.sub(s2).intoArray(v, o);
-        s1.add(s2).intoArray(v, o + ps);
-        s2.sub(s1).intoArray(v, o + 2 * ps);
-        s1.sub(s3).intoArray(v, o + 3 * ps);
-        s0 = d20.sub(d10);                                                // row 2: d2 − d1
-        s1 = d21.sub(d11);
-        s2 = d22.sub(d12);
-        s3 = d23.sub(d13);
-        o = out + 8 * ps;
-        s0.sub(s2).intoArray(v, o);
-        s1.add(s2).intoArray(v, o + ps);
-        s2.sub(s1).intoArray(v, o + 2 * ps);
-        s1.sub(s3).intoArray(v, o + 3 * ps);
-        s0 = load(d, at).sub(d20);                                        // row 0: d0 − d2
-        s1 = load(d, at + BLOCK).sub(d21);
-        s2 = load(d, at + 2 * BLOCK).sub(d22);
-        s3 = load(d, at + 3 * BLOCK).sub(d23);
-        o = out;
-        s0.sub(s2).intoArray(v, o);
-        s1.add(s2).intoArray(v, o + ps);
-        s2.sub(s1).intoArray(v, o + 2 * ps);
-        s1.sub(s3).intoArray(v, o + 3 * ps);
-        s0 = d10.sub(load(d, at + 3 * rs));                               // row 3: d1 − d3
-        s1 = d11.sub(load(d, at + 3 * rs + BLOCK));
-        s2 = d12.sub(load(d, at + 3 * rs + 2 * BLOCK));
-        s3 = d13.sub(load(d, at + 3 * rs + 3 * BLOCK));
-        o = out + 12 * ps;
-        s0.sub(s2).intoArray(v, o);
-        s1.add(s2).intoArray(v, o + ps);
-        s2.sub(s1).intoArray(v, o + 2 * ps);
-        s1.sub(s3).intoArray(v, o + 3 * ps);
-    }
-
-    /** {@link #inputTile} for one lane: the same float operations in the same order. */
     private static void inputTileLane(float[] d, int at, int rs, float[] v, int out, int positionStride) {
         for (int r = 0; r < 4; r++) {
             int ra = at + FIRST_ROW[r] * rs;
