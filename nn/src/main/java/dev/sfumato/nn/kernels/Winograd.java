@@ -96,17 +96,19 @@ final class Winograd {
 
     /**
      * Input channels up to which the 16 products run on {@link #directProduct} rather than the GEMM (on CPUs with
-     * 512-bit vectors). Their K is C_in: with 32 or fewer channels the GEMM's packing and its tile's set-up are a
-     * large share of each product. In one JVM (batch 64, 1 thread, the products' time per forward, Zen 4): 0.55
-     * (8→8 28×28), 0.80 (16→16), 0.85-0.89 (32→32 at 7×7, 14×14 and 28×28), 0.86-0.93 (32→64 28×28),
-     * 0.95-1.03 (32→64 14×14); but 0.99-1.07 for 48→48 14×14 and 1.07-1.08 for 64→64 14×14 and 128→128 7×7,
-     * which keep the GEMM.
+     * 512-bit vectors). Their K is C_in, one block of the GEMM (KC = 512), so the two give the same bits; what the
+     * GEMM adds is packing V into panels and U into slivers on every call. In one JVM (batch 64, the forward's time,
+     * direct / GEMM, medians of 31 pairs alternating which runs first, 1 and 2 threads, Zen 4): 0.86-0.88 (32→32
+     * 28×28), 0.84-0.87 (64→32 14×14 and 28×28), 0.92-0.94 (96→32 28×28), 0.88-0.92 (64→64 7×7), 0.92-0.93 (64→64
+     * 14×14), 0.95-0.96 (64→64 28×28), 0.95-0.98 (96→64 14×14, 64→128 at 14×14 and 28×28), 0.94-0.99 (128→64 14×14),
+     * 0.94-0.95 (128→128 7×7); but 1.02-1.03 for 128→128 at 14×14, and more channels were not measured, so the rule
+     * stops at 128.
      */
-    static final int DIRECT_MAX_CHANNELS = 32;
+    static final int DIRECT_MAX_CHANNELS = 128;
 
     /**
-     * Whether the products take {@link #directProduct}: 512-bit vectors, at most 32 input channels, and a task's
-     * columns a multiple of the narrowest tile's 8 (they are a multiple of {@link #BLOCK}).
+     * Whether the products take {@link #directProduct}: 512-bit vectors, at most {@link #DIRECT_MAX_CHANNELS} input
+     * channels, and a task's columns a multiple of the narrowest tile's 8 (they are a multiple of {@link #BLOCK}).
      */
     static boolean directProducts(int cIn) {
         return ChannelsLast.WIDE && cIn <= DIRECT_MAX_CHANNELS && BLOCK % 8 == 0;
