@@ -6,7 +6,12 @@ import dev.sfumato.autograd.Variable;
 import dev.sfumato.autograd.ops.Broadcasting;
 import dev.sfumato.nn.kernels.Conv2dKernels;
 import dev.sfumato.nn.kernels.ConvGeometry;
+import dev.sfumato.tensor.Shape;
 import dev.sfumato.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The differentiable convolutions: {@code conv2d} and {@code conv_transpose2d}, forward and backward in one
@@ -88,17 +93,17 @@ public final class Convolution {
             checkBias("conv2d", b, g.cOut());
             if (addend != null) {
                 int[] out = g.outputShape();
-                int[] both = dev.sfumato.tensor.Shape.broadcast("conv2d addend", out, addend.shape());
-                if (!java.util.Arrays.equals(both, out)) {
-                    throw new IllegalArgumentException("conv2d: addend of shape " + java.util.Arrays.toString(
-                            addend.shape()) + " does not broadcast to the output's shape " + java.util.Arrays.toString(out));
+                // Checked before the convolution runs, so that a wrong addend costs nothing.
+                if (!Arrays.equals(Shape.broadcast("conv2d addend", out, addend.shape()), out)) {
+                    throw new IllegalArgumentException("conv2d: addend of shape " + Arrays.toString(addend.shape())
+                            + " does not broadcast to the output's shape " + Arrays.toString(out));
                 }
             }
             Tensor y = Conv2dKernels.forward(g, x.value(), w.value(), b == null ? null : b.value());
             if (addend != null) {
                 y.addInPlace(addend.value());                                 // y is new: nothing else sees it
             }
-            java.util.List<Variable> inputs = new java.util.ArrayList<>(java.util.List.of(x, w));
+            List<Variable> inputs = new ArrayList<>(List.of(x, w));
             int biasAt = -1;
             int addendAt = -1;
             if (b != null) {
@@ -162,7 +167,7 @@ public final class Convolution {
             if (b != null) {
                 y.addInPlace(b.value().reshape(1, -1, 1, 1));
             }
-            boolean rec = b == null ? recording(x, w) : recording(java.util.List.of(x, w, b));
+            boolean rec = b == null ? recording(x, w) : recording(List.of(x, w, b));
             return rec ? new ConvTranspose2d(g, x, w, b).output(y) : new Variable(y);
         }
 
@@ -186,7 +191,7 @@ public final class Convolution {
     private static void checkBias(String op, Variable b, int channels) {
         if (b != null && (b.dim() != 1 || b.size(0) != channels)) {
             throw new IllegalArgumentException(op + ": bias must have shape [" + channels + "], got "
-                    + java.util.Arrays.toString(b.shape()));
+                    + Arrays.toString(b.shape()));
         }
     }
 }
