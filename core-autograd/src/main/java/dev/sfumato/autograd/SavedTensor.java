@@ -1,5 +1,6 @@
 package dev.sfumato.autograd;
 
+import dev.sfumato.tensor.Recycler;
 import dev.sfumato.tensor.Tensor;
 
 /**
@@ -20,6 +21,7 @@ public final class SavedTensor {
         this.owner = owner;
         this.tensor = tensor;
         this.version = tensor.version();
+        Recycler.retain(tensor);    // the node outlives a nested scope around the op: pass it on, do not recycle it
     }
 
     /** The saved tensor, after checking it was neither modified in place nor released. */

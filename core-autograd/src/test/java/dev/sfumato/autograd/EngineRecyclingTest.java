@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,6 +56,55 @@ class EngineRecyclingTest {
         Grads recycled = run(true);
         assertArrayEquals(plain.w(), recycled.w());
         assertArrayEquals(plain.v(), recycled.v());
+    }
+
+    /**
+     * The forward in a scope of its own inside the step's scope, as the U-Net runs each block: what the nodes
+     * saved outlives the inner scope (they retain it), what no node saved is recycled when it closes, and the
+     * backward, run in the outer scope, gives the bits of a run without any scope.
+     */
+    private static float[] innerScope(boolean inScope, boolean[] recycled) {
+        Generator g = new Generator(11);
+        Variable w = Variable.param(Tensor.randn(g, 16, N).mul(0.1f));
+        Recycler.Scope outer = inScope ? Recycler.open() : null;
+        try {
+            Variable x = new Variable(Tensor.randn(g, 16, N));
+            Variable a;
+            Variable t;
+            Variable out;
+            Recycler.Scope inner = inScope ? Recycler.open() : null;
+            try {
+                a = x.mul(w);                                               // saves x and w
+                t = a.add(1f);                                              // adding a scalar saves nothing,
+                Variable u = t.mul(3f);                                     // nor does scaling: t and u are dead
+                out = u.exp().mul(a);                                       // exp saves its output, mul both inputs
+                if (inner != null) {
+                    inner.keep(out.value());
+                }
+            } finally {
+                if (inner != null) {
+                    inner.close();
+                }
+            }
+            recycled[0] = t.value().storage().recycled();
+            recycled[1] = a.value().storage().recycled();
+            out.square().mean().backward();
+        } finally {
+            if (outer != null) {
+                outer.close();
+            }
+        }
+        return w.grad().toArray();
+    }
+
+    @Test
+    void whatNodesSavedOutlivesAnInnerScopeAroundTheForward() {
+        boolean[] recycled = new boolean[2];
+        float[] plain = innerScope(false, recycled);
+        float[] scoped = innerScope(true, recycled);
+        assertTrue(recycled[0], "an intermediate no node saved is recycled when the inner scope closes");
+        assertFalse(recycled[1], "a tensor two nodes saved is not");
+        assertArrayEquals(plain, scoped);
     }
 
     @Test

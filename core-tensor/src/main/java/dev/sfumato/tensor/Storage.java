@@ -12,6 +12,8 @@ public final class Storage {
     float[] data;
     /** The {@link Recycler} scope tracking this storage, or null. Guarded by the recycler's lock. */
     Recycler.Scope scope;
+    /** Whether {@link Recycler#retain} marked it: a nested scope passes it on instead of recycling it. Guarded likewise. */
+    boolean retained;
     private int version;
 
     Storage(float[] data) {

@@ -151,6 +151,69 @@ class RecyclerTest {
     }
 
     @Test
+    void aRetainedTensorPassesOnThroughInnerScopesAndTheOutermostRecyclesIt() {
+        Tensor retained;
+        Tensor dropped;
+        try (Recycler.Scope outer = Recycler.open()) {
+            try (Recycler.Scope middle = Recycler.open()) {
+                try (Recycler.Scope inner = Recycler.open()) {
+                    retained = Tensor.ones(N);
+                    Recycler.retain(retained);
+                    dropped = Tensor.ones(N);
+                }
+                assertThrows(IllegalStateException.class, dropped::data);   // recycled as the inner scope closed
+                assertEquals(1f, retained.get(0));                          // passed on to the middle one
+            }
+            assertEquals(1f, retained.get(0));                              // and on to the outermost
+        }
+        assertThrows(IllegalStateException.class, retained::data);          // which recycles it as any other
+    }
+
+    @Test
+    void aRetainedTensorIsStillRecycledNowAndAnUntrackedOneIsNeverTouched() {
+        Tensor outside = Tensor.ones(N);
+        Recycler.retain(outside);
+        try (Recycler.Scope ignored = Recycler.open()) {
+            Tensor a = Tensor.ones(N);
+            Recycler.retain(a);
+            assertTrue(Recycler.recycleNow(a));
+            assertThrows(IllegalStateException.class, a::data);
+            Recycler.retain(outside);
+        }
+        assertEquals(1f, outside.get(0));
+    }
+
+    @Test
+    void releaseRecyclesATensorUnlessItWasRetained() {
+        try (Recycler.Scope ignored = Recycler.open()) {
+            Tensor dead = Tensor.ones(N);
+            Tensor saved = Tensor.ones(N);
+            Recycler.retain(saved);
+            assertTrue(Recycler.release(dead));
+            assertThrows(IllegalStateException.class, dead::data);
+            assertFalse(Recycler.release(saved));
+            assertEquals(1f, saved.get(0));
+        }
+    }
+
+    @Test
+    void aRetainedArrayGoesToItsNextTensorUnmarked() {
+        // The mark belongs to the storage, not to the array: the tensor that reuses the array starts unmarked.
+        try (Recycler.Scope outer = Recycler.open()) {
+            try (Recycler.Scope inner = Recycler.open()) {
+                Tensor a = Tensor.ones(N);
+                Recycler.retain(a);
+                assertTrue(Recycler.recycleNow(a));
+            }
+            Tensor b;
+            try (Recycler.Scope inner = Recycler.open()) {
+                b = Tensor.ones(N);                                         // likely a's array, from the pool
+            }
+            assertThrows(IllegalStateException.class, b::data);
+        }
+    }
+
+    @Test
     void aLongScopeDropsWhatItNoLongerTracksAndStillRecyclesTheRest() {
         // Small tensors, so that thousands fit: tracked only when the tests lower the minimum (as the build does).
         assumeTrue(Recycler.MIN_FLOATS <= 8, "needs -Dsfumato.recycle.minFloats=8 or less");

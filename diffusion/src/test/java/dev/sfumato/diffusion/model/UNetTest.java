@@ -1,9 +1,15 @@
 package dev.sfumato.diffusion.model;
 
+import dev.sfumato.autograd.NoGrad;
 import dev.sfumato.autograd.Variable;
+import dev.sfumato.nn.Parameter;
+import dev.sfumato.tensor.Recycler;
 import dev.sfumato.tensor.Generator;
 import dev.sfumato.tensor.Tensor;
 import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,6 +40,46 @@ class UNetTest {
         y.sum().backward();
         assertNotNull(net.convOut.weight.grad());
         assertTrue(net.convOut.weight.grad().abs().sum().item() > 0);
+    }
+
+    /**
+     * Inside a recycler scope each block runs in a scope of its own, which recycles at its close what no autograd
+     * node saved (the group norm's output that dropout consumed, the 1×1 convolution's residual, attention's
+     * temporaries): the gradients are the same bits as without any scope. The build's tests run in poison mode,
+     * so a recycled array read by mistake would show up as NaN here rather than pass by luck.
+     */
+    @Test
+    void aTrainingStepInARecyclerScopeHasTheGradientsOfOneWithout() {
+        UNetConfig c = new UNetConfig(1, 8, 8, new int[] {1, 2}, 1, new int[] {4}, 0.1, 0, 1);
+        Map<String, float[]> plain = gradients(c, false);
+        Map<String, float[]> scoped = gradients(c, true);
+        assertEquals(plain.keySet(), scoped.keySet());
+        for (String name : plain.keySet()) {
+            assertArrayEquals(plain.get(name), scoped.get(name), name);
+            float most = 0f;
+            for (float v : plain.get(name)) {
+                most = Math.max(most, Math.abs(v));
+            }
+            assertTrue(most > 0f, name + ": a gradient that is all zero would test little");
+        }
+    }
+
+    private static Map<String, float[]> gradients(UNetConfig c, boolean inScope) {
+        UNet net = new UNet(c, 1);
+        Generator g = new Generator(5);
+        try (NoGrad ignored = NoGrad.enter()) {
+            for (Parameter p : net.parameters()) {
+                // Random weights everywhere: the zero-initialised last convolutions would zero most gradients.
+                p.copyFrom(Tensor.randn(g, p.shape()).mul(0.2f));
+            }
+        }
+        Tensor x = Tensor.randn(g, 2, 1, 8, 8);
+        try (Recycler.Scope scope = inScope ? Recycler.open() : null) {
+            net.forward(new Variable(x), Tensor.of(3, 500), null).square().mean().backward();
+        }
+        Map<String, float[]> grads = new LinkedHashMap<>();
+        net.namedParameters().forEach((name, p) -> grads.put(name, p.grad().toArray()));
+        return grads;
     }
 
     @Test
