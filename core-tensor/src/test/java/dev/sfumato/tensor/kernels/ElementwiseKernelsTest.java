@@ -197,6 +197,35 @@ public class ElementwiseKernelsTest {
     }
 
     /**
+     * SiLU and its fused backward take the last n mod 8 elements one at a time: each must have the bits it has
+     * in a vector lane. The same values are run once as a whole number of vectors and once cut at every length
+     * below that, so that each element is a tail element in some run and a lane in another.
+     */
+    @Property(tries = 10)
+    void siluTailsHaveTheBitsOfTheirLanes(@ForAll long seed) {
+        Random rnd = new Random(seed);
+        int whole = 32;
+        float[] g = values(rnd, whole, 3f, true);
+        float[] x = values(rnd, whole, 6f, true);
+        float[] lanes = new float[whole];
+        float[] lanesBackward = new float[whole];
+        ElementwiseKernels.unary(UnaryOp.SILU, x, 0, lanes, 0, whole);
+        ElementwiseKernels.siluBackward(g, 0, x, 0, lanesBackward, 0, whole);
+        for (int n = 1; n < whole; n++) {
+            float[] got = new float[whole];
+            float[] gotBackward = new float[whole];
+            ElementwiseKernels.unary(UnaryOp.SILU, x, 0, got, 0, n);
+            ElementwiseKernels.siluBackward(g, 0, x, 0, gotBackward, 0, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(Float.floatToRawIntBits(lanes[i]), Float.floatToRawIntBits(got[i]),
+                        "silu(" + x[i] + ") at " + i + " of " + n);
+                assertEquals(Float.floatToRawIntBits(lanesBackward[i]), Float.floatToRawIntBits(gotBackward[i]),
+                        "siluBackward(" + g[i] + ", " + x[i] + ") at " + i + " of " + n);
+            }
+        }
+    }
+
+    /**
      * Group norm's double-precision maps against their twins, bit for bit (the same double operations in the
      * same order, one rounding): offsets, every tail length, specials, and nothing written outside the span.
      */
