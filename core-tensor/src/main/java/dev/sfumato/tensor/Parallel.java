@@ -1,6 +1,7 @@
 package dev.sfumato.tensor;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
@@ -95,11 +96,13 @@ public final class Parallel {
      * thread; because the caller's tasks are fixed by the problem size, who runs which task never changes any
      * value.
      *
-     * <p>Scheduling is dynamic: the caller starts on the tasks at once, and each worker, when it joins, claims
-     * the next unclaimed task from a shared counter, one at a time, until none is left. A fixed split (half the
-     * range per thread on two threads) left one core idle whenever the other half ran slower (a busier cache,
-     * a neighbour on the host, a worker that woke late); claiming took the 2-thread training step from 2953 to
-     * 2752 ms (medians of four alternating runs, BENCHMARKS.md).
+     * <p>Scheduling is dynamic: the caller starts on the first half of the tasks at once, the workers, when they
+     * join, on the second half, each claiming the next task of its half one at a time; a thread whose half is
+     * done takes the other half's remaining tasks from the back. A fixed split (half the range per thread on two
+     * threads) left one core idle whenever the other half ran slower (a busier cache, a neighbour on the host,
+     * a worker that woke late); claiming took the 2-thread training step from 2953 to 2752 ms (medians of four
+     * alternating runs, BENCHMARKS.md). Starting the threads far apart (rather than on one shared counter) keeps
+     * them off neighbouring tasks, which write neighbouring rows of an output ({@code Loop.claim}).
      *
      * <p>Runs inline when there is one thread, one task, or when called from inside another parallel loop
      * (no nesting), be it on a worker or on the calling thread while it runs its own tasks.
@@ -230,7 +233,12 @@ public final class Parallel {
         private final int tasks;
         private final RangeBody body;
         private final Thread caller;
-        private final AtomicInteger next = new AtomicInteger();
+        /**
+         * The unclaimed tasks of the caller's half and of the workers' half, each {@code [front, back)} packed as
+         * {@code back << 32 | front}.
+         */
+        private final AtomicLong callerHalf;
+        private final AtomicLong workerHalf;
         private final AtomicInteger finished = new AtomicInteger();
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
@@ -238,6 +246,37 @@ public final class Parallel {
             this.tasks = tasks;
             this.body = body;
             this.caller = caller;
+            int mid = (tasks + 1) / 2;
+            this.callerHalf = new AtomicLong((long) mid << 32);
+            this.workerHalf = new AtomicLong((long) tasks << 32 | mid);
+        }
+
+        /**
+         * The next task for the caller or a worker: the front of its own half,
+         * else the back of the other's, or −1 when none is left. The caller starts at task 0 and the workers at
+         * the middle, so the two threads run tasks far apart, each a run of neighbours, until one half is done
+         * and its thread takes over the other's last tasks. With one shared counter they ran neighbouring tasks
+         * at the same moment: those write neighbouring rows of an output, and the cache lines on the boundary
+         * went back and forth between the cores (the Winograd forward's scatter into NCHW took 0.55 ms of a
+         * 32→32 28×28 convolution on one thread and 0.96 ms, summed over the two, on two).
+         */
+        private int claim(boolean caller) {
+            int t = take(caller ? callerHalf : workerHalf, true);
+            return t >= 0 ? t : take(caller ? workerHalf : callerHalf, false);
+        }
+
+        private static int take(AtomicLong half, boolean front) {
+            while (true) {
+                long e = half.get();
+                int f = (int) e;
+                int b = (int) (e >>> 32);
+                if (f >= b) {
+                    return -1;
+                }
+                if (half.compareAndSet(e, front ? e + 1 : e - (1L << 32))) {
+                    return front ? f : b - 1;
+                }
+            }
         }
 
         /**
@@ -246,7 +285,8 @@ public final class Parallel {
          * A failure is caught here, so it never ends a worker thread.
          */
         void claimAndRun() {
-            for (int t = next.getAndIncrement(); t < tasks; t = next.getAndIncrement()) {
+            boolean onCaller = Thread.currentThread() == caller;
+            for (int t = claim(onCaller); t >= 0; t = claim(onCaller)) {
                 try {
                     if (failure.get() == null) {
                         body.run(t, t + 1);

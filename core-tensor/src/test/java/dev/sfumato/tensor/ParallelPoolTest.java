@@ -129,6 +129,45 @@ class ParallelPoolTest {
         });
     }
 
+    /**
+     * On two threads the caller runs its half of the tasks from task 0 up and the worker its half from the middle
+     * up, each a run of neighbours, and whichever finishes first takes the other's remaining tasks from the back:
+     * neighbouring tasks (which write neighbouring rows of an output) run on different threads only where the
+     * runs meet.
+     */
+    @Test
+    void eachThreadRunsItsHalfInOrderAndTakesTheOthersLastTasksFromTheBack() throws Exception {
+        ThreadCount.restoring(() -> {
+            Parallel.setThreads(2);
+            int tasks = 64;
+            int mid = tasks / 2;
+            Thread caller = Thread.currentThread();
+            for (int rep = 0; rep < 50; rep++) {
+                java.util.List<Integer> mine = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+                java.util.List<Integer> theirs = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+                Parallel.forRange(tasks, (from, to) -> {
+                    for (int t = from; t < to; t++) {
+                        (Thread.currentThread() == caller ? mine : theirs).add(t);
+                        Thread.onSpinWait();
+                    }
+                });
+                assertRunsThenSteals(mine, 0, mid, tasks);
+                assertRunsThenSteals(theirs, mid, tasks, mid);
+            }
+        });
+    }
+
+    /** {@code ran} is first, mid, first + 1, ... up to some point, then end − 1, end − 2, ... of the other half. */
+    private static void assertRunsThenSteals(java.util.List<Integer> ran, int first, int ownEnd, int otherEnd) {
+        int i = 0;
+        while (i < ran.size() && ran.get(i) == first + i && first + i < ownEnd) {
+            i++;
+        }
+        for (int k = 0; i < ran.size(); i++, k++) {
+            assertEquals(otherEnd - 1 - k, ran.get(i), "tasks run in this order: " + ran);
+        }
+    }
+
     /** Changing the thread count stops the old workers: no thread is leaked, and the new crew runs the loops. */
     @Test
     void oldWorkersStopWhenTheThreadCountChanges() throws Exception {
