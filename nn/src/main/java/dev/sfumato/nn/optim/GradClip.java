@@ -48,9 +48,11 @@ public final class GradClip {
     }
 
     private static float l2(Tensor g) {
+        Tensor c = g.contiguous();                            // a gradient is contiguous: read in place, not copied
+        float[] d = c.data();
         double s = 0;
-        for (float x : g.toArray()) {
-            s += (double) x * x;
+        for (int i = c.offset(), end = c.offset() + c.numel(); i < end; i++) {
+            s += (double) d[i] * d[i];
         }
         return (float) Math.sqrt(s);
     }

@@ -77,17 +77,31 @@ public abstract class Optimizer {
     /** One update of every parameter that has a gradient, like {@code optimizer.step()}. */
     public void step() {
         try (NoGrad ignored = NoGrad.enter()) {
-            for (int i = 0; i < params.size(); i++) {
-                Tensor g = params.get(i).grad();
-                if (g != null) {
-                    update(i, params.get(i).value(), g);
+            try {
+                for (int i = 0; i < params.size(); i++) {
+                    Tensor g = params.get(i).grad();
+                    if (g != null) {
+                        update(i, params.get(i).value(), g);
+                    }
                 }
+            } finally {
+                finishStep();
             }
         }
     }
 
-    /** Updates parameter {@code index}, value {@code param}, in place, from its gradient {@code grad}. */
+    /**
+     * Updates parameter {@code index}, value {@code param}, in place, from its gradient {@code grad}, or queues
+     * the element work for {@link #finishStep}.
+     */
     protected abstract void update(int index, Tensor param, Tensor grad);
+
+    /**
+     * Called once {@link #step} has called {@link #update} for every parameter: an optimiser that queued its
+     * element work there runs it here, over all parameters at once (PyTorch's multi-tensor, {@code foreach},
+     * implementations). Does nothing by default.
+     */
+    protected void finishStep() {}
 
     /** Clears every parameter's gradient (PyTorch's {@code zero_grad(set_to_none=True)}). */
     public void zeroGrad() {

@@ -2,11 +2,13 @@ package dev.sfumato.nn.optim;
 
 import dev.sfumato.autograd.Variable;
 import dev.sfumato.tensor.Generator;
+import dev.sfumato.tensor.Parallel;
 import dev.sfumato.tensor.Tensor;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -48,6 +50,51 @@ class AdamFusedTest {
         for (String key : composite.stateDict().keySet()) {
             assertArrayEquals(composite.stateDict().get(key).toArray(), fused.stateDict().get(key).toArray(), key);
         }
+    }
+
+    /**
+     * {@code step()} queues the fused passes of all parameters and runs them in one loop, cutting large ones into
+     * chunks and packing small ones into shared tasks: the same bits as the composite, one parameter at a time,
+     * on one thread and on two. Sizes span the task size (2^15): empty, tiny, just over one task, several.
+     */
+    @Property(tries = 6)
+    void oneLoopOverAllParametersEqualsTheCompositePerParameter(@ForAll long seed, @ForAll boolean decoupled) {
+        int[] sizes = {0, 1, 7, 32769, 5, 70001, 300, 32768};
+        int before = Parallel.threads();
+        try {
+            float[][] oneThread = trajectory(seed, decoupled, sizes, true, 1);
+            float[][] twoThreads = trajectory(seed, decoupled, sizes, true, 2);
+            float[][] composite = trajectory(seed, decoupled, sizes, false, 2);
+            for (int i = 0; i < sizes.length; i++) {
+                assertArrayEquals(composite[i], oneThread[i], "parameter " + i + " (" + sizes[i] + "), 1 thread");
+                assertArrayEquals(composite[i], twoThreads[i], "parameter " + i + " (" + sizes[i] + "), 2 threads");
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    private static float[][] trajectory(long seed, boolean decoupled, int[] sizes, boolean fused, int threads) {
+        Parallel.setThreads(threads);
+        Generator g = new Generator(seed);
+        List<Variable> params = new ArrayList<>();
+        for (int n : sizes) {
+            params.add(Variable.param(Tensor.randn(g, n)));
+        }
+        AdamFamily opt = (decoupled ? AdamW.builder(params) : Adam.builder(params).weightDecay(0.01))
+                .lr(1e-2).amsgrad(true).fused(fused).buildFamily();
+        for (int step = 0; step < 3; step++) {
+            for (Variable p : params) {
+                p.zeroGrad();
+                p.mul(new Variable(Tensor.randn(g, p.shape()))).sum().backward();
+            }
+            opt.step();
+        }
+        float[][] out = new float[sizes.length][];
+        for (int i = 0; i < sizes.length; i++) {
+            out[i] = params.get(i).value().toArray();
+        }
+        return out;
     }
 
     /** A non-contiguous parameter (a transposed view) takes the composite path and gets the same bits. */
