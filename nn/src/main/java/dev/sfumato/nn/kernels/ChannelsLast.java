@@ -403,9 +403,10 @@ final class ChannelsLast {
         int[][] aAt = new int[taps][];
         int[][] bAt = new int[taps][];
         int[] perSample = new int[taps];
-        for (int p = 0; p < g.kH(); p++) {
-            for (int q = 0; q < g.kW(); q++) {
-                int tap = p * g.kW() + q;
+        Parallel.forRange(taps, (tap0, tap1) -> {                      // 9 small tables, built on both threads
+            for (int tap = tap0; tap < tap1; tap++) {
+                int p = tap / g.kW();
+                int q = tap % g.kW();
                 int[] a = new int[per * pixels];
                 int[] b = new int[per * pixels];
                 int m = 0;
@@ -429,7 +430,7 @@ final class ChannelsLast {
                 bAt[tap] = b;
                 perSample[tap] = m / per;
             }
-        }
+        });
         float[] rows = rowTensor.data();
         // Per block: [tap][row][lane], every element written; a pooled array (1.2 MB at 32 channels and 28×28).
         Tensor partialsTensor = Tensor.empty(blocks * wSize);
