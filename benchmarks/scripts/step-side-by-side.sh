@@ -15,8 +15,12 @@
 # exported as TorchScript by benchmarks/scripts/ddpm_step_torchscript.py, and the table gains its columns.
 # Its first run unpacks libtorch (about 450 MB) into ~/.djl.ai; nothing is downloaded.
 #
-# Usage: benchmarks/scripts/step-side-by-side.sh [--batch 64] [--rounds 3] [--warmup 2] [--steps 5]
+# Usage: benchmarks/scripts/step-side-by-side.sh [--batch 64] [--rounds 3] [--warmup 20] [--steps 5]
 #                                                [--threads "1 2"] [--modes "train sample"] [--djl]
+# --warmup is the untimed steps each side runs first in each process (both sides the same). Twenty, because the
+# JVM's JIT compiler keeps compiling for about twenty training steps (some methods run a few times per step and
+# reach the optimising compiler late): on 2 threads the compiler thread takes CPU from the step, whose median
+# was 650-672 ms after 3 warmup steps and 593-599 ms after 25 (1 thread: 1124-1137 and 1099-1105 ms; BENCHMARKS.md).
 # Environment: PYTHON (default /usr/bin/python3), SFUMATO_JAVA_OPTS (extra JVM flags, as for the launcher).
 #
 # Time and allocation per step under JMH (gc.alloc.rate.norm is bytes per step):
@@ -28,7 +32,7 @@ source "$root/benchmarks/scripts/lib.sh"
 
 BATCH=64
 ROUNDS=3
-WARMUP=2
+WARMUP=20
 STEPS=5
 THREADS="1 2"
 MODES="train sample"
