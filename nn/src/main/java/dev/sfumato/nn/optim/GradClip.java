@@ -1,6 +1,7 @@
 package dev.sfumato.nn.optim;
 
 import dev.sfumato.autograd.Variable;
+import dev.sfumato.tensor.Parallel;
 import dev.sfumato.tensor.Tensor;
 
 import java.util.List;
@@ -26,12 +27,19 @@ public final class GradClip {
         if (!(maxNorm >= 0)) {
             throw new IllegalArgumentException("clipGradNorm: maxNorm must be >= 0, got " + maxNorm);
         }
+        // Each gradient's norm on its own (the parameters split among the threads), then their squares summed in
+        // parameter order: the same bits on any number of threads.
+        float[] norms = new float[params.size()];
+        Parallel.forRange(params.size(), (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                Tensor g = params.get(i).grad();
+                norms[i] = g == null ? 0f : l2(g);
+            }
+        });
         double sumOfSquares = 0;
-        for (Variable p : params) {
-            Tensor g = p.grad();
-            if (g != null) {
-                float norm = l2(g);
-                sumOfSquares += (double) norm * norm;
+        for (int i = 0; i < norms.length; i++) {
+            if (params.get(i).grad() != null) {
+                sumOfSquares += (double) norms[i] * norms[i];
             }
         }
         float total = (float) Math.sqrt(sumOfSquares);
