@@ -103,7 +103,7 @@ class EngineRecyclingTest {
         float[] plain = innerScope(false, recycled);
         float[] scoped = innerScope(true, recycled);
         assertTrue(recycled[0], "an intermediate no node saved is recycled when the inner scope closes");
-        assertFalse(recycled[1], "a tensor two nodes saved is not");
+        assertFalse(recycled[1], "a tensor a node saved is not");
         assertArrayEquals(plain, scoped);
     }
 
