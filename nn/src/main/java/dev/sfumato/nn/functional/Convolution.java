@@ -6,7 +6,6 @@ import dev.sfumato.autograd.Variable;
 import dev.sfumato.autograd.ops.Broadcasting;
 import dev.sfumato.nn.kernels.Conv2dKernels;
 import dev.sfumato.nn.kernels.ConvGeometry;
-import dev.sfumato.tensor.Recycler;
 import dev.sfumato.tensor.Shape;
 import dev.sfumato.tensor.Tensor;
 
@@ -124,7 +123,7 @@ public final class Convolution {
         protected Tensor[] backward(Tensor gradOutput) {
             // Made contiguous once for the three kernels (a channel slice of cat's gradient is a strided view,
             // and each kernel used to copy it on its own).
-            Tensor dy = gradOutput.contiguous();
+            Tensor dy = contiguous(gradOutput);
             Tensor[] grads = new Tensor[inputCount()];
             if (needsInputGrad(0)) {
                 grads[0] = Conv2dKernels.backwardInput(g, dy, w.get());
@@ -138,7 +137,7 @@ public final class Convolution {
             if (addendAt >= 0 && needsInputGrad(addendAt)) {
                 grads[addendAt] = Broadcasting.sumTo(gradOutput, inputShape(addendAt));
             }
-            recycleCopy(dy, gradOutput);
+            releaseContiguous(dy, gradOutput);
             return grads;
         }
     }
@@ -175,7 +174,7 @@ public final class Convolution {
 
         @Override
         protected Tensor[] backward(Tensor gradOutput) {
-            Tensor dy = gradOutput.contiguous();                               // once for the kernels, as in Conv2d
+            Tensor dy = contiguous(gradOutput);                               // once for the kernels, as in Conv2d
             Tensor[] grads = new Tensor[inputCount()];
             if (needsInputGrad(0)) {
                 grads[0] = Conv2dKernels.forward(g, dy, w.get(), null);
@@ -186,19 +185,8 @@ public final class Convolution {
             if (inputCount() == 3 && needsInputGrad(2)) {
                 grads[2] = dy.sum(new int[] {0, 2, 3}, false);
             }
-            recycleCopy(dy, gradOutput);
+            releaseContiguous(dy, gradOutput);
             return grads;
-        }
-    }
-
-    /**
-     * Hands back the contiguous copy a backward made of its incoming gradient (a channel slice of cat's
-     * gradient), which nothing else holds once the kernels have read it: otherwise it waits for the collector,
-     * and the next tensor of its size is a new, zeroed array (25 MB per U-Net training step at batch 64).
-     */
-    private static void recycleCopy(Tensor dy, Tensor gradOutput) {
-        if (dy != gradOutput) {
-            Recycler.recycleNow(dy);
         }
     }
 

@@ -182,7 +182,7 @@ public final class Normalization {
 
         @Override
         protected Tensor[] backward(Tensor gradOutput) {
-            Tensor gc = gradOutput.contiguous();                               // [N, C, S] flat
+            Tensor gc = contiguous(gradOutput);                                // [N, C, S] flat
             float[] dy = gc.data();
             int dyo = gc.offset();
             Tensor xt = x.get();
@@ -246,6 +246,7 @@ public final class Normalization {
                     }
                 }
             });
+            releaseContiguous(gc, gradOutput);                                 // dy's copy, if one was made
             Tensor[] grads = new Tensor[inputCount()];
             if (wantDx) {
                 grads[0] = dxt;
