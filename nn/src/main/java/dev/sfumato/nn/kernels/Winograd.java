@@ -449,20 +449,24 @@ final class Winograd {
         FloatVector b02 = half.mul(b0.sub(b1).add(b2));
         FloatVector c01 = half.mul(c0.add(c1).add(c2));
         FloatVector c02 = half.mul(c0.sub(c1).add(c2));
-        // U [4, 4] = G t, column q from (t[q], t[4 + q], t[8 + q]).
-        weightColumn(half, a0, b0, c0, u, at, ps);
-        weightColumn(half, a01, b01, c01, u, ps + at, ps);
-        weightColumn(half, a02, b02, c02, u, 2 * ps + at, ps);
-        weightColumn(half, a2, b2, c2, u, 3 * ps + at, ps);
-    }
-
-    /** Column q of U = G t from t's column (t0, t1, t2): positions q, 4 + q, 8 + q, 12 + q, starting at {@code at}. */
-    private static void weightColumn(FloatVector half, FloatVector t0, FloatVector t1, FloatVector t2, float[] u,
-                                     int at, int ps) {
-        t0.intoArray(u, at);
-        half.mul(t0.add(t1).add(t2)).intoArray(u, 4 * ps + at);
-        half.mul(t0.sub(t1).add(t2)).intoArray(u, 8 * ps + at);
-        t2.intoArray(u, 12 * ps + at);
+        // U [4, 4] = G t, column q from (t[q], t[4 + q], t[8 + q]) into positions q, 4 + q, 8 + q, 12 + q.
+        // Written out: a helper taking vectors was not inlined here and boxed them (128 KB per 64→64 call).
+        a0.intoArray(u, at);
+        half.mul(a0.add(b0).add(c0)).intoArray(u, 4 * ps + at);
+        half.mul(a0.sub(b0).add(c0)).intoArray(u, 8 * ps + at);
+        c0.intoArray(u, 12 * ps + at);
+        a01.intoArray(u, ps + at);
+        half.mul(a01.add(b01).add(c01)).intoArray(u, 5 * ps + at);
+        half.mul(a01.sub(b01).add(c01)).intoArray(u, 9 * ps + at);
+        c01.intoArray(u, 13 * ps + at);
+        a02.intoArray(u, 2 * ps + at);
+        half.mul(a02.add(b02).add(c02)).intoArray(u, 6 * ps + at);
+        half.mul(a02.sub(b02).add(c02)).intoArray(u, 10 * ps + at);
+        c02.intoArray(u, 14 * ps + at);
+        a2.intoArray(u, 3 * ps + at);
+        half.mul(a2.add(b2).add(c2)).intoArray(u, 7 * ps + at);
+        half.mul(a2.sub(b2).add(c2)).intoArray(u, 11 * ps + at);
+        c2.intoArray(u, 15 * ps + at);
     }
 
     /** Per thread: one output channel's filters as nine rows of input channels ({@link #transformWeights}). */
