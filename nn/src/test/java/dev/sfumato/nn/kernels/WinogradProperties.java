@@ -89,6 +89,29 @@ class WinogradProperties {
     }
 
     /**
+     * Tasks whose tile rows run in chunks ({@link Winograd#chunkRows}: widths of 4 and 8 tiles, whose rows fill
+     * 32-column register tiles) give the bits of whole tasks, on both kinds of products; heights from one tile
+     * row to several tasks' worth, so that chunks, tasks and the image's last rows end in every way.
+     */
+    @Property(tries = 40)
+    void chunkedTasksGiveTheBitsOfWholeOnes(@ForAll @IntRange(min = 1, max = 12) int n,
+                                            @ForAll @IntRange(min = 8, max = 40) int cIn,
+                                            @ForAll @IntRange(min = 8, max = 39) int cOut,
+                                            @ForAll @IntRange(min = 1, max = 20) int h,
+                                            @ForAll @IntRange(min = 0, max = 3) int widthChoice,
+                                            @ForAll boolean direct, @ForAll long seed) {
+        int w = new int[] {7, 8, 15, 16}[widthChoice];
+        ConvGeometry g = geometry(n, cIn, cOut, h, w);
+        assertTrue(Winograd.chunkRows(4, Math.ceilDiv(w, 2), true) == 1, "width " + w + " is chunked");
+        Generator gen = new Generator(seed);
+        Tensor x = Tensor.randn(gen, g.inputShape());
+        Tensor wt = Tensor.randn(gen, g.weightShape());
+        float[] b = Tensor.randn(gen, cOut).toArray();
+        assertArrayEquals(Winograd.forward(g, x, wt, b, true, direct, false).toArray(),
+                Winograd.forward(g, x, wt, b, true, direct, true).toArray(), g + " direct=" + direct);
+    }
+
+    /**
      * The U-Net's sizes: 28×28 (one tile row per task), 14×14 (two, the last task one) and 7×7 (one task); for the
      * weight gradient, 9 samples (a full block and one sample).
      */
