@@ -2,6 +2,7 @@ package dev.sfumato.nn.kernels;
 
 import dev.sfumato.tensor.Generator;
 import dev.sfumato.tensor.Parallel;
+import dev.sfumato.tensor.Recycler;
 import dev.sfumato.tensor.Tensor;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -149,6 +150,27 @@ class WinogradProperties {
             assertArrayEquals(dwOne, Winograd.backwardWeight(g, x, dy).toArray());
         } finally {
             Parallel.setThreads(before);
+        }
+    }
+
+    /**
+     * The weight gradient's partial sums come from the pool inside a scope (NaN-filled in the build's poison mode),
+     * so every part's first range of tile rows must overwrite them rather than add to them: the second call in a
+     * scope, on recycled partials, gives the bits of a call outside any scope, for images of one, two and many
+     * ranges of tile rows per block ({@link Winograd#weightGradientParts} one and two).
+     */
+    @Test
+    void weightGradientOverwritesPooledPartials() {
+        for (int size : new int[] {7, 14, 28}) {
+            ConvGeometry g = geometry(11, 16, 12, size, size);
+            Generator gen = new Generator(size + 1);
+            Tensor x = Tensor.randn(gen, g.inputShape());
+            Tensor dy = Tensor.randn(gen, g.outputShape());
+            float[] expected = Winograd.backwardWeight(g, x, dy).toArray();
+            try (Recycler.Scope ignored = Recycler.open()) {
+                Winograd.backwardWeight(g, x, dy);
+                assertArrayEquals(expected, Winograd.backwardWeight(g, x, dy).toArray(), g.toString());
+            }
         }
     }
 
