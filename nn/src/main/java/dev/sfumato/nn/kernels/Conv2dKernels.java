@@ -2,6 +2,7 @@ package dev.sfumato.nn.kernels;
 
 import dev.sfumato.tensor.BinaryOp;
 import dev.sfumato.tensor.Parallel;
+import dev.sfumato.tensor.Recycler;
 import dev.sfumato.tensor.Tensor;
 import dev.sfumato.tensor.kernels.ElementwiseKernels;
 import dev.sfumato.tensor.kernels.GatherGemm;
@@ -248,7 +249,10 @@ public final class Conv2dKernels {
             ConvGeometry flipped = new ConvGeometry(g.n(), g.cOut(), g.hOut(), g.wOut(), g.cIn(), g.kH(), g.kW(),
                     1, 1, g.dilH() * (g.kH() - 1) - g.padH(), g.dilW() * (g.kW() - 1) - g.padW(),
                     g.dilH(), g.dilW(), g.groups(), g.h(), g.w());
-            return forward(flipped, dy, flippedWeight(g, w), null);
+            Tensor wf = flippedWeight(g, w);
+            Tensor dx = forward(flipped, dy, wf, null);
+            Recycler.recycleNow(wf);
+            return dx;
         }
         if (ChannelsLast.appliesToInputGradient(g)) {
             return ChannelsLast.backwardInput(g, dy.contiguous(), w.contiguous());
@@ -359,7 +363,8 @@ public final class Conv2dKernels {
 
     /**
      * w' [C_in, C_out/G, kH, kW] with {@code w'[g·C_in/G + c][o][p][q] = w[g·C_out/G + o][c][kH−1−p][kW−1−q]}:
-     * the weights of the stride-1 input-gradient convolution.
+     * the weights of the stride-1 input-gradient convolution. From the pool inside a recycler scope (every element
+     * is written), so that its caller can give it back.
      */
     static Tensor flippedWeight(ConvGeometry g, Tensor w) {
         Tensor wc = w.contiguous();
@@ -370,10 +375,11 @@ public final class Conv2dKernels {
         int taps = kH * kW;
         int cInG = g.cInG();
         int cOutG = g.cOutG();
-        float[] dst = new float[g.cIn() * cOutG * taps];
+        Tensor flipped = Tensor.empty(g.cIn(), cOutG, kH, kW);
+        float[] dst = flipped.data();
         for (int grp = 0; grp < g.groups(); grp++) {
-            for (int o = 0; o < cOutG; o++) {
-                for (int c = 0; c < cInG; c++) {
+            for (int c = 0; c < cInG; c++) {
+                for (int o = 0; o < cOutG; o++) {                          // dst written in order
                     int from = so + ((grp * cOutG + o) * cInG + c) * taps;
                     int to = ((grp * cInG + c) * cOutG + o) * taps;
                     for (int t = 0; t < taps; t++) {
@@ -382,7 +388,7 @@ public final class Conv2dKernels {
                 }
             }
         }
-        return Tensor.wrap(dst, g.cIn(), cOutG, kH, kW);
+        return flipped;
     }
 
     /**
