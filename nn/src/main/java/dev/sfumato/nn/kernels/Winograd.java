@@ -31,8 +31,9 @@ import jdk.incubator.vector.VectorSpecies;
  * and store is a whole vector (no tile straddles a row end, no lane is a different tile). A task is one block
  * and a range of tile rows; it pads and interleaves the input rows it reads, then per chunk of its tile rows
  * ({@link #chunkRows}) transforms them, runs the 16 products and transforms back into an interleaved result that
- * {@link Interleave#scatter} moves into NCHW (adding the bias), all in buffers of its thread that stay in cache. Tasks write disjoint outputs and each
- * output's operations do not depend on the task split, so the bits are the same on any number of threads.
+ * {@link Interleave#scatter} moves into NCHW (adding the bias), all in buffers of its thread that stay in cache.
+ * Tasks write disjoint outputs and each output's operations do not depend on the task split, so the bits are the
+ * same on any number of threads.
  *
  * <p>Rounding differs from the direct form's: the transforms add up to four terms before and after the products,
  * so each output is a different float sum of the same terms, held by the tests to the same tolerance as the GEMM
