@@ -27,8 +27,8 @@ public final class GradClip {
         if (!(maxNorm >= 0)) {
             throw new IllegalArgumentException("clipGradNorm: maxNorm must be >= 0, got " + maxNorm);
         }
-        // Each gradient's norm on its own (the parameters split among the threads), then their squares summed in
-        // parameter order: the same bits on any number of threads.
+        // Each gradient's norm on its own (the parameters split among the threads; 0 for a missing gradient, which
+        // adds nothing), then their squares summed in parameter order: the same bits on any number of threads.
         float[] norms = new float[params.size()];
         Parallel.forRange(params.size(), (i0, i1) -> {
             for (int i = i0; i < i1; i++) {
@@ -37,10 +37,8 @@ public final class GradClip {
             }
         });
         double sumOfSquares = 0;
-        for (int i = 0; i < norms.length; i++) {
-            if (params.get(i).grad() != null) {
-                sumOfSquares += (double) norms[i] * norms[i];
-            }
+        for (float norm : norms) {
+            sumOfSquares += (double) norm * norm;
         }
         float total = (float) Math.sqrt(sumOfSquares);
         float coef = (float) maxNorm / (total + 1e-6f);
