@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
 # A full DDPM U-Net training step and a sampler's no-grad network evaluation, Sfumato next to PyTorch 1.13
-# (issue 6), on the default network (28x28x1, base 32, (1, 2, 2), 1,539,329 parameters). For each thread
-# count and mode, runs alternate (Sfumato, PyTorch, Sfumato, PyTorch, ...), each in a fresh process, so both
-# see the same machine load. Prints a Markdown table: median and best ms per step over all timed steps of all
-# rounds, the Sfumato/PyTorch ratio of the medians (below 1.0 means Sfumato is faster), images/s, Sfumato's
-# heap allocation per step, and each side's peak RSS (the largest over the rounds).
+# (issue 6), on the default network (28x28x1, base 32, (1, 2, 2), 1,539,329 parameters). Runs alternate
+# (Sfumato, PyTorch, Sfumato, PyTorch, ...), each in a fresh process, so both see the same machine load; each
+# round runs every mode at every thread count, so the thread counts alternate too. Prints a Markdown table:
+# median and best ms per step over all timed steps of all rounds, the Sfumato/PyTorch ratio of the medians
+# (below 1.0 means Sfumato is faster), images/s, Sfumato's heap allocation per step, and each side's peak RSS
+# (the largest over the rounds). Then the speed-up from the first thread count to the others, per side and
+# mode: the ratio of the pooled medians, and each round's (its runs were minutes apart at most).
+#
+# Then, with --paired N (default 15, 0 to skip) and train among the modes, one more Sfumato process runs the
+# training step at the thread counts in turn, step by step (StepRunner --threads 1,2: the steps of a pair run
+# back to back, so the host's drift moves both alike), and its scaling line gives the median over the N pairs
+# of the 1-thread time over the 2-thread time. The host's noise is the main error of a 1 -> 2 thread figure
+# here: the 2-thread steps of one process spread by 15-25%.
 #
 # What a step is: dev.sfumato.benchmarks.diffusion.StepCase (Trainer.step() of the default recipe: data,
 # q_sample, forward, MSE on eps, backward, clip at norm 1, Adam lr 2e-4, EMA) and its mirror in
@@ -17,6 +25,7 @@
 #
 # Usage: benchmarks/scripts/step-side-by-side.sh [--batch 64] [--rounds 3] [--warmup 20] [--steps 5]
 #                                                [--threads "1 2"] [--modes "train sample"] [--djl]
+#                                                [--paired 15]
 # --warmup is the untimed steps each side runs first in each process (both sides the same). Twenty, because the
 # JVM's JIT compiler keeps compiling for about twenty training steps (some methods run a few times per step and
 # reach the optimising compiler late): on 2 threads the compiler thread takes CPU from the step, whose median
@@ -37,6 +46,7 @@ STEPS=5
 THREADS="1 2"
 MODES="train sample"
 DJL=0
+PAIRED=15
 PYTHON=${PYTHON:-/usr/bin/python3}
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -47,6 +57,7 @@ while [[ $# -gt 0 ]]; do
         --threads) THREADS=$2; shift 2 ;;
         --modes) MODES=$2; shift 2 ;;
         --djl) DJL=1; shift ;;
+        --paired) PAIRED=$2; shift 2 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
@@ -75,7 +86,8 @@ if [ "$DJL" = 1 ]; then
         > /dev/null 2> "$out/log" || { cat "$out/log" >&2; exit 1; }
 fi
 
-# Runs one side once; appends its result line to all.txt, or prints its log and stops.
+# Runs one side once; appends its result lines, tagged with the round, to all.txt, or prints its log and stops.
+round=0
 run() {
     local name=$1; shift
     if ! "$@" > "$out/line" 2> "$out/log"; then
@@ -83,7 +95,7 @@ run() {
         cat "$out/log" >&2
         exit 1
     fi
-    grep -E '^(sfumato|torch|djl) ' "$out/line" >> "$out/all.txt"
+    grep -E '^(sfumato|torch|djl|scaling) ' "$out/line" | sed "s/\$/ round=$round/" >> "$out/all.txt"
 }
 
 echo "java: $java; python: $PYTHON (torch $("$PYTHON" -c 'import torch; print(torch.__version__)'));" \
@@ -105,12 +117,13 @@ sample_gc="-XX:+UseG1GC -XX:G1HeapRegionSize=32m"
 case "${SFUMATO_JAVA_OPTS:-}" in
   *-XX:+Use*GC*) train_gc=""; sample_gc=""; train_heap="" ;;  # as in the launcher: the user's collector and heap win
 esac
-for t in $THREADS; do
+for round in $(seq "$ROUNDS"); do
     for mode in $MODES; do
         heap=""
         gc=$sample_gc
         if [ "$mode" = train ]; then heap=$train_heap; gc=$train_gc; fi
-        for r in $(seq "$ROUNDS"); do
+        for t in $THREADS; do
+            r=$round
             echo "threads=$t $mode round $r/$ROUNDS: Sfumato ..." >&2
             # The launcher's flags (sfumato script), so a step runs as in 'sfumato train' or 'sfumato sample'.
             # shellcheck disable=SC2086
@@ -131,14 +144,28 @@ for t in $THREADS; do
         done
     done
 done
+read -ra counts <<< "$THREADS"
+if [ "$PAIRED" -gt 0 ] && [ "${#counts[@]}" -gt 1 ] && [[ " $MODES " == *" train "* ]]; then
+    round=paired
+    echo "training, threads $(IFS=,; echo "${counts[*]}") in turn, $PAIRED pairs: Sfumato ..." >&2
+    # shellcheck disable=SC2086
+    run Sfumato "$java" --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss8m \
+        $train_gc $train_heap ${SFUMATO_JAVA_OPTS:-} -cp "$jar" \
+        dev.sfumato.benchmarks.diffusion.StepRunner \
+        --mode train --batch "$BATCH" --threads "$(IFS=,; echo "${counts[*]}")" --warmup "$WARMUP" --steps "$PAIRED"
+fi
 
 "$PYTHON" - "$out/all.txt" <<'PY'
 import statistics, sys
 runs = {}
+scaling = []
 for line in open(sys.argv[1]):
     impl, *pairs = line.split()
     kv = dict(p.split("=", 1) for p in pairs)
-    runs.setdefault((impl, kv["mode"], int(kv["threads"]), int(kv["batch"])), []).append(kv)
+    if impl == "scaling":
+        scaling.append(kv)
+    elif kv["round"] != "paired":           # the paired process's own lines are summed up by its scaling line
+        runs.setdefault((impl, kv["mode"], int(kv["threads"]), int(kv["batch"])), []).append(kv)
 
 def pooled(impl, key):
     rs = runs.get((impl,) + key, [])
@@ -166,4 +193,32 @@ for key in sorted({k[1:] for k in runs}, key=lambda k: (k[1], k[0] != "train", k
         dm = statistics.median(d) if d else float("nan")
         row += f" {dm:.1f} / {min(d, default=float('nan')):.1f} | {sm / dm:.2f} | {d_rss:.0f} |"
     print(row)
+
+# Speed-up from the first thread count to each other one: pooled medians, and round by round.
+names = {"sfumato": "Sfumato", "torch": "PyTorch 1.13", "djl": "PyTorch 2 (DJL)"}
+counts = sorted({k[2] for k in runs})
+lines = []
+for impl in ("sfumato", "torch", "djl"):
+    for mode, batch in sorted({(k[1], k[3]) for k in runs if k[0] == impl}, key=lambda m: m[0] != "train"):
+        base = runs.get((impl, mode, counts[0], batch), [])
+        for t in counts[1:]:
+            other = runs.get((impl, mode, t, batch), [])
+            if not base or not other:
+                continue
+            med = lambda rs: statistics.median(float(v) for r in rs for v in r["ms_all"].split(","))
+            by_round = {r["round"]: float(r["ms_per_step"]) for r in other}
+            rounds = [float(r["ms_per_step"]) / by_round[r["round"]] for r in base if r["round"] in by_round]
+            lines.append(f"| {names[impl]} | {mode} | {counts[0]} -> {t} | {med(base) / med(other):.2f} | "
+                         + ", ".join(f"{x:.2f}" for x in rounds) + " |")
+if lines:
+    print()
+    print("| side | mode | threads | speed-up (pooled medians) | speed-up, round by round |")
+    print("|---|---|---|---:|---|")
+    print("\n".join(lines))
+for kv in scaling:
+    ratios = [float(x) for x in kv["ratios"].split(",")]
+    q = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else [ratios[0]] * 3
+    print(f"\nSfumato {kv['mode']}, threads {kv['threads']} in turn, step by step: speed-up {kv['paired_median']}"
+          f" (median of {kv['pairs']} pairs; quartiles {q[0]:.2f}-{q[2]:.2f}; ratio of the medians"
+          f" {kv['of_medians']})")
 PY

@@ -15,7 +15,7 @@ import java.util.Locale;
 
 /**
  * Plain timing loop for one full DDPM U-Net step, the Sfumato side of {@code step-side-by-side.sh} (issue 6).
- * One process, one mode, one batch size, one thread count; the PyTorch twin is
+ * One process, one mode, one batch size, one thread count (or several in turn, below); the PyTorch twin is
  * {@code benchmarks/scripts/ddpm_step_torch.py} and prints the same line.
  *
  * <ul>
@@ -38,6 +38,14 @@ import java.util.Locale;
  *     which includes the JVM itself and the heap it grew to, as PyTorch's includes the interpreter.</li>
  * </ul>
  *
+ * <p>With a list of thread counts ({@code --threads 1,2}) the process alternates them step by step, A B B A, so
+ * that each pair of steps runs back to back (the host's drift over minutes moves both alike), prints one line per
+ * thread count, and then a {@code scaling} line per further count: the median over the pairs of the first count's
+ * time over this one's ({@code paired_median}), the ratio of the two medians ({@code of_medians}) and every pair's
+ * ratio. {@link Parallel#setThreads} starts a new worker on each switch, whose per-thread scratch buffers are
+ * allocated again: the allocation per step printed in this mode includes them (the single-count mode is the one to
+ * read allocation from), and the time of the first loops after a switch includes their allocation too.
+ *
  * <pre>java --add-modules=jdk.incubator.vector -XX:G1HeapRegionSize=2m -cp benchmarks.jar \
  *     dev.sfumato.benchmarks.diffusion.StepRunner --mode train --batch 64 --threads 2 --warmup 2 --steps 5</pre>
  */
@@ -49,11 +57,11 @@ public final class StepRunner {
         Options o = Options.parse("StepRunner", args, false);
         String mode = o.mode();
         int batch = o.batch();
-        int threads = o.threads();
+        int[] counts = o.threadCounts();
         int warmup = o.warmup();
         int steps = o.steps();
         long seed = o.seed();
-        Parallel.setThreads(threads);
+        Parallel.setThreads(counts[0]);
 
         Runnable step;
         if (mode.equals("train")) {
@@ -64,51 +72,89 @@ public final class StepRunner {
             step = sampling::step;
         }
 
+        // Warm-up at every thread count, in turn, so that none is timed before the JIT has settled.
         for (int i = 0; i < warmup; i++) {
-            step.run();
+            for (int t : counts) {
+                Parallel.setThreads(t);
+                step.run();
+            }
         }
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        double[] ms = new double[steps];
-        long[] alloc = new long[steps];
-        long[] gc0 = gcTotals();
+        int k = counts.length;
+        double[][] ms = new double[k][steps];
+        long[][] alloc = new long[k][steps];
+        long[][] gc = new long[k][2];
         for (int i = 0; i < steps; i++) {
-            long a0 = mx.getTotalThreadAllocatedBytes();
-            long t0 = System.nanoTime();
-            step.run();
-            ms[i] = (System.nanoTime() - t0) / 1e6;
-            alloc[i] = mx.getTotalThreadAllocatedBytes() - a0;
+            for (int j = 0; j < k; j++) {
+                // With several thread counts, the order turns round every step (1 2, 2 1, 1 2, ...: A B B A), so
+                // that neither count always runs first after the other.
+                int c = i % 2 == 0 ? j : k - 1 - j;
+                Parallel.setThreads(counts[c]);
+                long[] gc0 = gcTotals();
+                long a0 = mx.getTotalThreadAllocatedBytes();
+                long t0 = System.nanoTime();
+                step.run();
+                ms[c][i] = (System.nanoTime() - t0) / 1e6;
+                alloc[c][i] = mx.getTotalThreadAllocatedBytes() - a0;
+                long[] gc1 = gcTotals();
+                gc[c][0] += gc1[0] - gc0[0];
+                gc[c][1] += gc1[1] - gc0[1];
+            }
         }
-        long[] gc1 = gcTotals();
 
-        double median = median(ms);
+        double rss = peakRssMb();
         int q = Math.max(1, steps / 4);
-        List<String> all = new ArrayList<>();
-        for (double v : ms) {
-            all.add(String.format(Locale.ROOT, "%.3f", v));
+        for (int c = 0; c < k; c++) {
+            double median = median(ms[c]);
+            System.out.printf(Locale.ROOT, "sfumato mode=%s batch=%d threads=%d steps=%d ms_per_step=%.3f ms_min=%.3f"
+                            + " images_per_s=%.2f alloc_mb_per_step=%.2f alloc_mb_first_q=%.2f alloc_mb_last_q=%.2f"
+                            + " gc_count=%d gc_ms=%d peak_rss_mb=%.1f ms_all=%s%n",
+                    mode, batch, counts[c], steps, median, Arrays.stream(ms[c]).min().orElseThrow(),
+                    batch * 1000.0 / median, meanMb(alloc[c], 0, steps), meanMb(alloc[c], 0, q),
+                    meanMb(alloc[c], steps - q, steps), gc[c][0], gc[c][1], rss, joined(ms[c]));
         }
-        System.out.printf(Locale.ROOT, "sfumato mode=%s batch=%d threads=%d steps=%d ms_per_step=%.3f ms_min=%.3f"
-                        + " images_per_s=%.2f alloc_mb_per_step=%.2f alloc_mb_first_q=%.2f alloc_mb_last_q=%.2f"
-                        + " gc_count=%d gc_ms=%d peak_rss_mb=%.1f ms_all=%s%n",
-                mode, batch, threads, steps, median, Arrays.stream(ms).min().orElseThrow(),
-                batch * 1000.0 / median, meanMb(alloc, 0, steps), meanMb(alloc, 0, q), meanMb(alloc, steps - q, steps),
-                gc1[0] - gc0[0], gc1[1] - gc0[1], peakRssMb(), String.join(",", all));
+        for (int c = 1; c < k; c++) {
+            // Speed-up from the first thread count to this one, step by step: each pair ran back to back.
+            double[] ratio = new double[steps];
+            for (int i = 0; i < steps; i++) {
+                ratio[i] = ms[0][i] / ms[c][i];
+            }
+            System.out.printf(Locale.ROOT, "scaling mode=%s batch=%d threads=%d/%d pairs=%d paired_median=%.3f"
+                            + " of_medians=%.3f ratios=%s%n",
+                    mode, batch, counts[0], counts[c], steps, median(ratio), median(ms[0]) / median(ms[c]),
+                    joined(ratio));
+        }
+    }
+
+    private static String joined(double[] v) {
+        List<String> all = new ArrayList<>();
+        for (double x : v) {
+            all.add(String.format(Locale.ROOT, "%.3f", x));
+        }
+        return String.join(",", all);
     }
 
     /**
      * The options of both step runners: {@code --mode train|sample --batch N --threads N --warmup N --steps N
-     * --seed N}, and {@code --models DIR} for {@code DjlStepRunner} (the TorchScript files), which alone takes it.
+     * --seed N}, and {@code --models DIR} for {@code DjlStepRunner} (the TorchScript files), which alone takes it;
+     * {@code StepRunner} alone takes a comma-separated list of thread counts.
      */
-    record Options(String mode, int batch, int threads, int warmup, int steps, long seed, Path models) {
+    record Options(String mode, int batch, int[] threadCounts, int warmup, int steps, long seed, Path models) {
+
+        /** The thread count of a runner that takes one ({@code DjlStepRunner}). */
+        int threads() {
+            return threadCounts[0];
+        }
 
         static Options parse(String runner, String[] args, boolean takesModels) {
             String mode = "train";
             int batch = 64;
-            int threads = Runtime.getRuntime().availableProcessors();
+            int[] threads = {Runtime.getRuntime().availableProcessors()};
             int warmup = 2;
             int steps = 5;
             long seed = 0;
             Path models = null;
-            String expected = "--mode train|sample --batch N --threads N --warmup N --steps N --seed N"
+            String expected = "--mode train|sample --batch N --threads N" + (takesModels ? "" : "[,N...]") + " --warmup N --steps N --seed N"
                     + (takesModels ? " --models DIR" : "");
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -118,7 +164,8 @@ public final class StepRunner {
                 switch (a) {
                     case "--mode" -> mode = args[++i];
                     case "--batch" -> batch = Integer.parseInt(args[++i]);
-                    case "--threads" -> threads = Integer.parseInt(args[++i]);
+                    case "--threads" -> threads = java.util.Arrays.stream(args[++i].split(","))
+                            .map(String::trim).mapToInt(Integer::parseInt).toArray();
                     case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                     case "--steps" -> steps = Integer.parseInt(args[++i]);
                     case "--seed" -> seed = Long.parseLong(args[++i]);
@@ -134,8 +181,11 @@ public final class StepRunner {
             if (!mode.equals("train") && !mode.equals("sample")) {
                 throw usage(runner, "--mode must be train or sample, got '" + mode + "'", expected);
             }
-            if (batch < 1 || threads < 1 || warmup < 0 || steps < 1 || (takesModels && models == null)) {
-                throw usage(runner, "need batch >= 1, threads >= 1, warmup >= 0, steps >= 1"
+            if (threads.length > 1 && takesModels) {
+                throw usage(runner, "takes one thread count, got --threads " + Arrays.toString(threads), expected);
+            }
+            if (batch < 1 || Arrays.stream(threads).anyMatch(t -> t < 1) || warmup < 0 || steps < 1 || (takesModels && models == null)) {
+                throw usage(runner, "need batch >= 1, each thread count >= 1, warmup >= 0, steps >= 1"
                         + (takesModels ? ", --models DIR" : ""), expected);
             }
             return new Options(mode, batch, threads, warmup, steps, seed, models);
