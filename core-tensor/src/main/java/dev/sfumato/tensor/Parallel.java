@@ -62,18 +62,22 @@ public final class Parallel {
         return threads;
     }
 
-    /** Sets the number of threads used from now on (at least 1). Results do not depend on it. */
+    /**
+     * Sets the number of threads used from now on (at least 1). Results do not depend on it. Going down to one
+     * thread keeps the workers, parked (one thread runs every loop inline and never wakes them), so that going
+     * back up reuses them and their per-thread buffers: a runner that alternates 1 and 2 threads step by step
+     * ({@code StepRunner --threads 1,2}) would otherwise start a new worker, and reallocate its scratch buffers,
+     * on every switch. Any other change replaces the workers.
+     */
     public static synchronized void setThreads(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("Parallel.setThreads: thread count must be >= 1, got " + n);
         }
-        if (n != threads) {
-            threads = n;
-            Crew old = crew;
+        threads = n;
+        Crew old = crew;
+        if (n > 1 && old != null && old.size() != n - 1) {
             crew = null;
-            if (old != null) {
-                old.stop();
-            }
+            old.stop();
         }
     }
 
@@ -162,6 +166,10 @@ public final class Parallel {
                 workers[i] = new Worker(this, i + 1);
                 workers[i].start();
             }
+        }
+
+        int size() {
+            return workers.length;
         }
 
         /** Makes {@code loop} the one the workers join; wakes those that have parked. */

@@ -190,4 +190,43 @@ class ParallelPoolTest {
             assertEquals(1, alive, "workers alive after going from 4 threads to 2");
         });
     }
+
+    /**
+     * Going down to one thread keeps the worker (parked) and going back up reuses it, so a runner alternating the
+     * two counts does not start a thread, and allocate its buffers, on every switch; on one thread every task
+     * runs on the caller.
+     */
+    @Test
+    void theWorkerIsKeptThroughOneThreadAndReused() throws Exception {
+        ThreadCount.restoring(() -> {
+            Parallel.setThreads(2);
+            Thread before = workerOfATwoTaskLoop();
+            Parallel.setThreads(1);
+            Thread caller = Thread.currentThread();
+            Parallel.forRange(8, (from, to) -> assertSame(caller, Thread.currentThread(), "task " + from));
+            Parallel.setThreads(2);
+            assertSame(before, workerOfATwoTaskLoop(), "the worker after going 2 -> 1 -> 2 threads");
+            assertEquals(1, Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.isAlive() && t.getName().startsWith("sfumato-worker-")).count(), "workers alive");
+        });
+    }
+
+    /** Runs a loop of two tasks that each wait for the other, so the worker runs one; returns that thread. */
+    private static Thread workerOfATwoTaskLoop() {
+        CountDownLatch both = new CountDownLatch(2);
+        AtomicReference<Thread> worker = new AtomicReference<>();
+        Thread caller = Thread.currentThread();
+        Parallel.forRange(2, (from, to) -> {
+            both.countDown();
+            try {
+                assertEquals(true, both.await(10, TimeUnit.SECONDS), "both threads in the loop");
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            if (Thread.currentThread() != caller) {
+                worker.set(Thread.currentThread());
+            }
+        });
+        return worker.get();
+    }
 }

@@ -42,9 +42,8 @@ import java.util.Locale;
  * that each pair of steps runs back to back (the host's drift over minutes moves both alike), prints one line per
  * thread count, and then a {@code scaling} line per further count: the median over the pairs of the first count's
  * time over this one's ({@code paired_median}), the ratio of the two medians ({@code of_medians}) and every pair's
- * ratio. {@link Parallel#setThreads} starts a new worker on each switch, whose per-thread scratch buffers are
- * allocated again: the allocation per step printed in this mode includes them (the single-count mode is the one to
- * read allocation from), and the time of the first loops after a switch includes their allocation too.
+ * ratio. {@link Parallel#setThreads} keeps the worker, parked, through the 1-thread steps, so the 2-thread ones
+ * find it with its buffers.
  *
  * <pre>java --add-modules=jdk.incubator.vector -XX:G1HeapRegionSize=2m -cp benchmarks.jar \
  *     dev.sfumato.benchmarks.diffusion.StepRunner --mode train --batch 64 --threads 2 --warmup 2 --steps 5</pre>
