@@ -442,7 +442,7 @@ final class Winograd {
      */
     static void transformWeights(float[] w, int wOff, int cOut, int cIn, boolean vectors, float[] u) {
         // Runs of output channels per task, as many as write WEIGHT_TASK_FLOATS of u.
-        Parallel.forRuns(cOut, POSITIONS * cIn, WEIGHT_TASK_FLOATS, (k0, k1) -> {
+        Parallel.forRuns(cOut, POSITIONS * cIn, TRANSFORM_TASK_FLOATS, (k0, k1) -> {
             float[] t = new float[12];
             float[] rows = vectors ? WEIGHT_ROWS.floats(9 * cIn) : null;
             for (int k = k0; k < k1; k++) {
@@ -538,6 +538,12 @@ final class Winograd {
      * 14.6 ms per step against 15.3 on one thread (timed per loop, 144 calls per step).
      */
     static final int WEIGHT_TASK_FLOATS = 1 << 15;
+
+    /**
+     * Floats of U a task of the (vectorised) {@link #transformWeights} writes at least: tasks of
+     * {@link #WEIGHT_TASK_FLOATS} left 64→64 in one task and 128→128 in eight.
+     */
+    static final int TRANSFORM_TASK_FLOATS = 1 << 13;
 
     /** The 16 matrices of {@link #transformWeights} packed as the A of the GEMM. */
     private static Gemm.PackedA[] packWeights(float[] u, int cOut, int cIn) {
