@@ -23,13 +23,16 @@
 # exported as TorchScript by benchmarks/scripts/ddpm_step_torchscript.py, and the table gains its columns.
 # Its first run unpacks libtorch (about 450 MB) into ~/.djl.ai; nothing is downloaded.
 #
-# Usage: benchmarks/scripts/step-side-by-side.sh [--batch 64] [--rounds 3] [--warmup 20] [--steps 5]
+# Usage: benchmarks/scripts/step-side-by-side.sh [--batch 64] [--rounds 3] [--warmup 60] [--steps 5]
 #                                                [--threads "1 2"] [--modes "train sample"] [--djl]
 #                                                [--paired 15]
-# --warmup is the untimed steps each side runs first in each process (both sides the same). Twenty, because the
-# JVM's JIT compiler keeps compiling for about twenty training steps (some methods run a few times per step and
-# reach the optimising compiler late): on 2 threads the compiler thread takes CPU from the step, whose median
-# was 650-672 ms after 3 warmup steps and 593-599 ms after 25 (1 thread: 1124-1137 and 1099-1105 ms; BENCHMARKS.md).
+# --warmup is the untimed steps each side runs first in each process (both sides the same). Sixty, because the
+# JVM's JIT compiler keeps compiling for about that many training steps (methods that run a few times per step,
+# the autograd engine's loop among them, reach the optimising compiler late): on 2 threads the compiler thread
+# takes CPU from the step, on 1 thread it runs on the idle core. Compiler time per 5 s of a 2-thread run
+# (JFR's jdk.Compilation): 150-400 ms up to about 40 s in, 30-140 ms after; over the timed steps, 5.8% of one
+# core after 20 warm-up steps and 1.9% after 60 (BENCHMARKS.md). The step's median was 650-672 ms after 3
+# warm-up steps and 593-599 after 25 (session 15).
 # Environment: PYTHON (default /usr/bin/python3), SFUMATO_JAVA_OPTS (extra JVM flags, as for the launcher).
 #
 # Time and allocation per step under JMH (gc.alloc.rate.norm is bytes per step):
@@ -41,7 +44,7 @@ source "$root/benchmarks/scripts/lib.sh"
 
 BATCH=64
 ROUNDS=3
-WARMUP=20
+WARMUP=60
 STEPS=5
 THREADS="1 2"
 MODES="train sample"
