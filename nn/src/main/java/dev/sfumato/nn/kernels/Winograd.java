@@ -441,7 +441,7 @@ final class Winograd {
      * </pre>
      */
     static void transformWeights(float[] w, int wOff, int cOut, int cIn, boolean vectors, float[] u) {
-        // Runs of output channels per task, as many as write WEIGHT_TASK_FLOATS of u.
+        // Runs of output channels per task, as many as write TRANSFORM_TASK_FLOATS of u.
         Parallel.forRuns(cOut, POSITIONS * cIn, TRANSFORM_TASK_FLOATS, (k0, k1) -> {
             float[] t = new float[12];
             float[] rows = vectors ? WEIGHT_ROWS.floats(9 * cIn) : null;
