@@ -10,6 +10,8 @@ import dev.sfumato.tensor.kernels.Gemm;
 import dev.sfumato.tensor.kernels.Kernels;
 import dev.sfumato.tensor.kernels.ReductionKernels;
 import dev.sfumato.tensor.kernels.Scratch;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Fast 2-D convolution, forward and backward, as GEMMs over the im2col matrix ({@link Gemm}); NCHW in and out.
@@ -130,7 +132,58 @@ public final class Conv2dKernels {
      * for a single input channel, whose products are all output. The choice changes no bits.
      */
     static Columns columnsFor(ConvGeometry g, int threads) {
-        return wideWastes(g) && blocksShareOut(g, threads) ? Columns.EXACT : Columns.WIDE;
+        // One output channel per group: the wide form's product is a single row (singleRowProduct).
+        return g.cOutG() > 1 && wideWastes(g) && blocksShareOut(g, threads) ? Columns.EXACT : Columns.WIDE;
+    }
+
+    private static final VectorSpecies<Float> ROW = FloatVector.SPECIES_PREFERRED;
+
+    /**
+     * A product with one row, for a convolution with one output channel per group (a network's last layer, to
+     * one channel; the input gradient of a one-channel input, which is such a convolution with the flipped
+     * weights): {@code y[k] = Σ_{r < rows} w[wOff + r] · xp[starts[r] + k]} for the {@code wide} columns k, each
+     * element one FMA chain over r from zero, four vectors of columns at a time. The GEMM's register tile is
+     * six rows high: with one row it ran at 8 GFLOP/s (the input gradient of 1→32 28×28, batch 64, 3.6 ms on one
+     * thread). With {@code vectors == false}, the same chains one column at a time, bit for bit.
+     */
+    static void singleRowProduct(float[] w, int wOff, int rows, float[] xp, int[] starts, int wide, float[] y,
+                                 boolean vectors) {
+        int lanes = ROW.length();
+        int k = 0;
+        if (vectors) {
+            for (; k + 4 * lanes <= wide; k += 4 * lanes) {
+                FloatVector a0 = FloatVector.zero(ROW);
+                FloatVector a1 = FloatVector.zero(ROW);
+                FloatVector a2 = FloatVector.zero(ROW);
+                FloatVector a3 = FloatVector.zero(ROW);
+                for (int r = 0; r < rows; r++) {
+                    FloatVector wr = FloatVector.broadcast(ROW, w[wOff + r]);
+                    int at = starts[r] + k;
+                    a0 = wr.fma(FloatVector.fromArray(ROW, xp, at), a0);
+                    a1 = wr.fma(FloatVector.fromArray(ROW, xp, at + lanes), a1);
+                    a2 = wr.fma(FloatVector.fromArray(ROW, xp, at + 2 * lanes), a2);
+                    a3 = wr.fma(FloatVector.fromArray(ROW, xp, at + 3 * lanes), a3);
+                }
+                a0.intoArray(y, k);
+                a1.intoArray(y, k + lanes);
+                a2.intoArray(y, k + 2 * lanes);
+                a3.intoArray(y, k + 3 * lanes);
+            }
+            for (; k + lanes <= wide; k += lanes) {
+                FloatVector a0 = FloatVector.zero(ROW);
+                for (int r = 0; r < rows; r++) {
+                    a0 = FloatVector.broadcast(ROW, w[wOff + r]).fma(FloatVector.fromArray(ROW, xp, starts[r] + k), a0);
+                }
+                a0.intoArray(y, k);
+            }
+        }
+        for (; k < wide; k++) {
+            float acc = 0f;
+            for (int r = 0; r < rows; r++) {
+                acc = Math.fma(w[wOff + r], xp[starts[r] + k], acc);
+            }
+            y[k] = acc;
+        }
     }
 
     /** Whether blocks of eight samples share out evenly over the threads (or are many enough not to matter). */
@@ -222,7 +275,11 @@ public final class Conv2dKernels {
                     float[] xp = sw.padded(xd, xo + n * inSample, grp * g.cInG());
                     float[] yw = sw.wideBuffer(cOutG);
                     // Y'_g [C_out/G, H_out·W_q] = W_g [C_out/G, rows] · col' [rows, H_out·W_q]
-                    Gemm.sgemm(weights[grp], sw.wide, 1f, sw.columns(xp), 0f, yw, 0, sw.wide);
+                    if (cOutG == 1) {
+                        singleRowProduct(wd, wo + grp * rows, rows, xp, sw.windowStarts, sw.wide, yw, true);
+                    } else {
+                        Gemm.sgemm(weights[grp], sw.wide, 1f, sw.columns(xp), 0f, yw, 0, sw.wide);
+                    }
                     sw.compact(yw, cOutG, yd, (n * g.cOut() + grp * cOutG) * hw, b, grp * cOutG);
                 }
             }

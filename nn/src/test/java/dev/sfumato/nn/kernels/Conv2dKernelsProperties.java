@@ -272,4 +272,41 @@ class Conv2dKernelsProperties {
                 new int[] {2, 3, 8, 8}, new int[] {4, 1, 3, 3}, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}, 3));
         assertEquals("conv2d: in_channels 3 and out_channels 4 must both be divisible by groups 3", e.getMessage());
     }
+
+    /**
+     * The one-row product of convolutions with one output channel per group: its vector loop gives its scalar
+     * twin's bits (each element the same FMA chain), over row counts and widths that cross the blocks of four
+     * vectors, the single vectors and the scalar tail.
+     */
+    @Property(tries = 60)
+    void singleRowProductEqualsItsScalarTwin(@ForAll @IntRange(min = 1, max = 300) int rows,
+                                             @ForAll @IntRange(min = 1, max = 200) int wide,
+                                             @ForAll long seed) {
+        java.util.Random rnd = new java.util.Random(seed);
+        float[] w = new float[rows + 3];
+        float[] xp = new float[4 * rows + wide + 64];
+        int[] starts = new int[rows];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) rnd.nextGaussian();
+        }
+        for (int i = 0; i < xp.length; i++) {
+            xp[i] = (float) rnd.nextGaussian();
+        }
+        for (int r = 0; r < rows; r++) {
+            starts[r] = rnd.nextInt(4 * rows + 1);
+        }
+        float[] vector = new float[wide];
+        float[] scalar = new float[wide];
+        Conv2dKernels.singleRowProduct(w, 3, rows, xp, starts, wide, vector, true);
+        Conv2dKernels.singleRowProduct(w, 3, rows, xp, starts, wide, scalar, false);
+        for (int k = 0; k < wide; k++) {
+            assertEquals(Float.floatToIntBits(scalar[k]), Float.floatToIntBits(vector[k]),
+                    "column " + k + " of " + wide + ", " + rows + " rows: scalar " + scalar[k] + ", vector " + vector[k]);
+        }
+        float expected = 0f;
+        for (int r = 0; r < rows; r++) {
+            expected += w[3 + r] * xp[starts[r] + wide - 1];
+        }
+        assertEquals(expected, scalar[wide - 1], 1e-4f * rows, "last column against a plain sum");
+    }
 }
