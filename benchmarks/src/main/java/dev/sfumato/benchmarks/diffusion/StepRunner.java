@@ -153,8 +153,8 @@ public final class StepRunner {
             int steps = 5;
             long seed = 0;
             Path models = null;
-            String expected = "--mode train|sample --batch N --threads N" + (takesModels ? "" : "[,N...]") + " --warmup N --steps N --seed N"
-                    + (takesModels ? " --models DIR" : "");
+            String expected = "--mode train|sample --batch N --threads N" + (takesModels ? "" : "[,N...]")
+                    + " --warmup N --steps N --seed N" + (takesModels ? " --models DIR" : "");
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 if (i + 1 >= args.length) {
@@ -163,8 +163,7 @@ public final class StepRunner {
                 switch (a) {
                     case "--mode" -> mode = args[++i];
                     case "--batch" -> batch = Integer.parseInt(args[++i]);
-                    case "--threads" -> threads = java.util.Arrays.stream(args[++i].split(","))
-                            .map(String::trim).mapToInt(Integer::parseInt).toArray();
+                    case "--threads" -> threads = threadCounts(runner, args[++i], expected);
                     case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                     case "--steps" -> steps = Integer.parseInt(args[++i]);
                     case "--seed" -> seed = Long.parseLong(args[++i]);
@@ -183,11 +182,22 @@ public final class StepRunner {
             if (threads.length > 1 && takesModels) {
                 throw usage(runner, "takes one thread count, got --threads " + Arrays.toString(threads), expected);
             }
-            if (batch < 1 || Arrays.stream(threads).anyMatch(t -> t < 1) || warmup < 0 || steps < 1 || (takesModels && models == null)) {
+            boolean counts = Arrays.stream(threads).allMatch(t -> t >= 1);
+            if (batch < 1 || !counts || warmup < 0 || steps < 1 || (takesModels && models == null)) {
                 throw usage(runner, "need batch >= 1, each thread count >= 1, warmup >= 0, steps >= 1"
                         + (takesModels ? ", --models DIR" : ""), expected);
             }
             return new Options(mode, batch, threads, warmup, steps, seed, models);
+        }
+
+        /** {@code --threads 2} or {@code --threads 1,2}: each a whole number, or a usage error naming the value. */
+        private static int[] threadCounts(String runner, String value, String expected) {
+            try {
+                return Arrays.stream(value.split(",", -1)).map(String::trim).mapToInt(Integer::parseInt).toArray();
+            } catch (NumberFormatException e) {
+                throw usage(runner, "--threads takes a thread count or a comma-separated list of them, got '"
+                        + value + "'", expected);
+            }
         }
 
         private static IllegalArgumentException usage(String runner, String why, String expected) {
