@@ -36,7 +36,9 @@ import jdk.incubator.vector.VectorSpecies;
  * or more where the vector lanes hold them (the U-Net's downsampling; a transposed convolution's forward, which
  * is such a convolution's input gradient) takes the channels-last kernels ({@link ChannelsLast}): the stride
  * costs no phase split; so does the weight gradient of a 3×3 stride-1 convolution with 32 channels each way that
- * Winograd's does not take.
+ * Winograd's does not take. A convolution with one output channel per group (a last layer to one channel, the
+ * input gradient of a one-channel input) multiplies its single weight row into the shifted windows directly
+ * ({@link #singleRowProduct}), where the GEMM's six-row register tile would be mostly empty.
  *
  * <p>{@link Conv2dReference} is the specification; {@code -Dsfumato.kernels=reference} routes every call there.
  */
