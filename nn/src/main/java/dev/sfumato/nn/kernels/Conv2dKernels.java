@@ -11,6 +11,7 @@ import dev.sfumato.tensor.kernels.Kernels;
 import dev.sfumato.tensor.kernels.ReductionKernels;
 import dev.sfumato.tensor.kernels.Scratch;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -481,7 +482,7 @@ public final class Conv2dKernels {
             // Exact columns where the wide form wastes more than a tenth, stride 1: in one JVM, batch 64, 1 thread,
             // time exact/wide 0.83-0.85 at 7×7 and 0.92-0.97 at 14×14 (64 and 128 channels), but 1.07 for stride
             // 2 from 14×14 (its phases are laid out through a staging copy) and 1.10 at 28×28.
-            boolean exact = wideWastes(g) && g.strideH() == 1 && g.strideW() == 1;
+            boolean exact = g.cOutG() > 1 && wideWastes(g) && g.strideH() == 1 && g.strideW() == 1;
             return backwardWeight(g, xd, xo, dyd, dyo, exact ? Columns.EXACT : Columns.WIDE);
         }
         int inSample = g.cIn() * g.h() * g.w();
@@ -651,6 +652,19 @@ public final class Conv2dKernels {
                     int samples = Math.min(perBlock, g.n() - first);
                     int k = samples * sw.wide;
                     float[] xp = BLOCK_PADDED.floats(samples * stride);
+                    if (cOutG == 1) {
+                        // One output channel: dy's wide row per sample, and one dot product per row of dWᵀ.
+                        float[] dyw = BLOCK_GRADIENT.floats(k);
+                        for (int s = 0; s < samples; s++) {
+                            sw.padInto(xd, xo + (first + s) * inSample, c0, xp, s * stride);
+                            java.util.Arrays.fill(xp, s * stride + sw.paddedSize(), (s + 1) * stride, 0f);
+                            wideRow(dyd, dyo + ((first + s) * g.cOut() + o0) * hw, g.hOut(), g.wOut(), sw.wq, dyw,
+                                    s * sw.wide);
+                        }
+                        singleColumnProduct(rows, samples, sw.wide, xp, sw.windowStarts, stride, dyw, partials,
+                                block * wtSize, true);
+                        continue;
+                    }
                     float[] dyt = BLOCK_GRADIENT.floats(slivers * k * nr);
                     for (int s = 0; s < samples; s++) {
                         sw.padInto(xd, xo + (first + s) * inSample, c0, xp, s * stride);
@@ -663,6 +677,57 @@ public final class Conv2dKernels {
                     }
                 }
             }));
+    }
+
+    /**
+     * dy's plane {@code [hOut, wOut]} at {@code dy[off]} as a wide row of {@code hOut·wq} floats at {@code out[at]}:
+     * output row i at {@code i·wq}, zeros in the {@code wq − wOut} extra columns (which the windows of the padded
+     * input fill with pixels across the row's edge).
+     */
+    private static void wideRow(float[] dy, int off, int hOut, int wOut, int wq, float[] out, int at) {
+        for (int i = 0; i < hOut; i++) {
+            System.arraycopy(dy, off + i * wOut, out, at + i * wq, wOut);
+            java.util.Arrays.fill(out, at + i * wq + wOut, at + (i + 1) * wq, 0f);
+        }
+    }
+
+    /**
+     * The weight gradient of a convolution with one output channel per group, one block of samples:
+     * {@code out[outOff + r] = Σ_{s < samples} Σ_{k < wide} xp[s·stride + starts[r] + k] · dyw[s·wide + k]} for
+     * each row r of the column matrix, a dot product of a shifted window with dy's wide row (zeros in the extra
+     * columns). In the GEMM this product had one column of a 16-column sliver (6.5 ms for the U-Net's 32→1
+     * output convolution at batch 64 on one thread). Four vector chains per row over (s, k) in order, added in a
+     * fixed order, then the scalar tail: the same bits on any thread count. With {@code vectors == false}, one
+     * scalar chain (the reference for its test, to a tolerance).
+     */
+    static void singleColumnProduct(int rows, int samples, int wide, float[] xp, int[] starts, int stride,
+                                    float[] dyw, float[] out, int outOff, boolean vectors) {
+        int lanes = ROW.length();
+        int vectorEnd = vectors ? wide - wide % (4 * lanes) : 0;
+        for (int r = 0; r < rows; r++) {
+            FloatVector a0 = FloatVector.zero(ROW);
+            FloatVector a1 = FloatVector.zero(ROW);
+            FloatVector a2 = FloatVector.zero(ROW);
+            FloatVector a3 = FloatVector.zero(ROW);
+            float tail = 0f;
+            for (int s = 0; s < samples; s++) {
+                int x0 = s * stride + starts[r];
+                int d0 = s * wide;
+                for (int k = 0; k < vectorEnd; k += 4 * lanes) {
+                    a0 = FloatVector.fromArray(ROW, xp, x0 + k).fma(FloatVector.fromArray(ROW, dyw, d0 + k), a0);
+                    a1 = FloatVector.fromArray(ROW, xp, x0 + k + lanes)
+                            .fma(FloatVector.fromArray(ROW, dyw, d0 + k + lanes), a1);
+                    a2 = FloatVector.fromArray(ROW, xp, x0 + k + 2 * lanes)
+                            .fma(FloatVector.fromArray(ROW, dyw, d0 + k + 2 * lanes), a2);
+                    a3 = FloatVector.fromArray(ROW, xp, x0 + k + 3 * lanes)
+                            .fma(FloatVector.fromArray(ROW, dyw, d0 + k + 3 * lanes), a3);
+                }
+                for (int k = vectorEnd; k < wide; k++) {
+                    tail = Math.fma(xp[x0 + k], dyw[d0 + k], tail);
+                }
+            }
+            out[outOff + r] = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD) + tail;
+        }
     }
 
     /**

@@ -309,4 +309,46 @@ class Conv2dKernelsProperties {
         }
         assertEquals(expected, scalar[wide - 1], 1e-4f * rows, "last column against a plain sum");
     }
+
+    /**
+     * The one-column weight-gradient product (one output channel per group): its vector chains against its scalar
+     * chain, to the tolerance of a float sum of that many terms (the two add in different orders), over widths
+     * that cross the blocks of four vectors and leave scalar tails, and blocks of several samples.
+     */
+    @Property(tries = 60)
+    void singleColumnProductMatchesItsScalarTwin(@ForAll @IntRange(min = 1, max = 40) int rows,
+                                                 @ForAll @IntRange(min = 1, max = 4) int samples,
+                                                 @ForAll @IntRange(min = 1, max = 300) int wide,
+                                                 @ForAll long seed) {
+        java.util.Random rnd = new java.util.Random(seed);
+        int stride = 2 * rows + wide + 16;
+        float[] xp = new float[samples * stride];
+        float[] dyw = new float[samples * wide];
+        int[] starts = new int[rows];
+        for (int i = 0; i < xp.length; i++) {
+            xp[i] = (float) rnd.nextGaussian();
+        }
+        for (int i = 0; i < dyw.length; i++) {
+            dyw[i] = (float) rnd.nextGaussian();
+        }
+        for (int r = 0; r < rows; r++) {
+            starts[r] = rnd.nextInt(2 * rows + 1);
+        }
+        float[] vector = new float[rows + 2];
+        float[] scalar = new float[rows + 2];
+        Conv2dKernels.singleColumnProduct(rows, samples, wide, xp, starts, stride, dyw, vector, 2, true);
+        Conv2dKernels.singleColumnProduct(rows, samples, wide, xp, starts, stride, dyw, scalar, 2, false);
+        for (int r = 0; r < rows; r++) {
+            double exact = 0;
+            for (int s = 0; s < samples; s++) {
+                for (int k = 0; k < wide; k++) {
+                    exact += (double) xp[s * stride + starts[r] + k] * dyw[s * wide + k];
+                }
+            }
+            double tol = 1e-5 * Math.sqrt(samples * wide) * 8 + 1e-5;
+            assertEquals(exact, scalar[2 + r], tol * Math.max(1, Math.abs(exact)), "row " + r + ", scalar chain");
+            assertEquals(exact, vector[2 + r], tol * Math.max(1, Math.abs(exact)), "row " + r + ", vector chains");
+        }
+        assertEquals(0f, vector[0], "before outOff untouched");
+    }
 }
