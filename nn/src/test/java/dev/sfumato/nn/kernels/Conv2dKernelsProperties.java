@@ -283,18 +283,9 @@ class Conv2dKernelsProperties {
                                              @ForAll @IntRange(min = 1, max = 200) int wide,
                                              @ForAll long seed) {
         java.util.Random rnd = new java.util.Random(seed);
-        float[] w = new float[rows + 3];
-        float[] xp = new float[4 * rows + wide + 64];
-        int[] starts = new int[rows];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) rnd.nextGaussian();
-        }
-        for (int i = 0; i < xp.length; i++) {
-            xp[i] = (float) rnd.nextGaussian();
-        }
-        for (int r = 0; r < rows; r++) {
-            starts[r] = rnd.nextInt(4 * rows + 1);
-        }
+        float[] w = gaussians(rnd, rows + 3);
+        float[] xp = gaussians(rnd, 4 * rows + wide + 64);
+        int[] starts = rnd.ints(rows, 0, 4 * rows + 1).toArray();
         float[] vector = new float[wide];
         float[] scalar = new float[wide];
         Conv2dKernels.singleRowProduct(w, 3, rows, xp, starts, wide, vector, true);
@@ -322,18 +313,9 @@ class Conv2dKernelsProperties {
                                                  @ForAll long seed) {
         java.util.Random rnd = new java.util.Random(seed);
         int stride = 2 * rows + wide + 16;
-        float[] xp = new float[samples * stride];
-        float[] dyw = new float[samples * wide];
-        int[] starts = new int[rows];
-        for (int i = 0; i < xp.length; i++) {
-            xp[i] = (float) rnd.nextGaussian();
-        }
-        for (int i = 0; i < dyw.length; i++) {
-            dyw[i] = (float) rnd.nextGaussian();
-        }
-        for (int r = 0; r < rows; r++) {
-            starts[r] = rnd.nextInt(2 * rows + 1);
-        }
+        float[] xp = gaussians(rnd, samples * stride);
+        float[] dyw = gaussians(rnd, samples * wide);
+        int[] starts = rnd.ints(rows, 0, 2 * rows + 1).toArray();
         float[] vector = new float[rows + 2];
         float[] scalar = new float[rows + 2];
         Conv2dKernels.singleColumnProduct(rows, samples, wide, xp, starts, stride, dyw, vector, 2, true);
@@ -350,5 +332,13 @@ class Conv2dKernelsProperties {
             assertEquals(exact, vector[2 + r], tol * Math.max(1, Math.abs(exact)), "row " + r + ", vector chains");
         }
         assertEquals(0f, vector[0], "before outOff untouched");
+    }
+
+    private static float[] gaussians(java.util.Random rnd, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) rnd.nextGaussian();
+        }
+        return v;
     }
 }
