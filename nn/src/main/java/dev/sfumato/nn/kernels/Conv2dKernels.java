@@ -11,7 +11,6 @@ import dev.sfumato.tensor.kernels.Kernels;
 import dev.sfumato.tensor.kernels.ReductionKernels;
 import dev.sfumato.tensor.kernels.Scratch;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -697,7 +696,8 @@ public final class Conv2dKernels {
      * each row r of the column matrix, a dot product of a shifted window with dy's wide row (zeros in the extra
      * columns). In the GEMM this product had one column of a 16-column sliver (6.5 ms for the U-Net's 32→1
      * output convolution at batch 64 on one thread). Four vector chains per row over (s, k) in order, added in a
-     * fixed order, then the scalar tail: the same bits on any thread count. With {@code vectors == false}, one
+     * fixed order, their lanes one by one, then the scalar tail: the same bits on any thread count and in every
+     * run. With {@code vectors == false}, one
      * scalar chain (the reference for its test, to a tolerance).
      */
     static void singleColumnProduct(int rows, int samples, int wide, float[] xp, int[] starts, int stride,
@@ -726,7 +726,14 @@ public final class Conv2dKernels {
                     tail = Math.fma(xp[x0 + k], dyw[d0 + k], tail);
                 }
             }
-            out[outOff + r] = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD) + tail;
+            // The lanes added one by one, in order: reduceLanes' order is unspecified (the interpreter's and C2's
+            // differ), and a pinned training curve moved between runs with it.
+            FloatVector all = a0.add(a1).add(a2.add(a3));
+            float sum = 0f;
+            for (int j = 0; j < lanes; j++) {
+                sum += all.lane(j);
+            }
+            out[outOff + r] = sum + tail;
         }
     }
 
