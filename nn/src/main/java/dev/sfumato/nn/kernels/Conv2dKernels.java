@@ -218,9 +218,11 @@ public final class Conv2dKernels {
         int hw = g.colCols();
         int rows = g.colRows();
         int cOutG = g.cOutG();
-        // The weights are the A of every sample's product: packed once here, shared by all samples.
+        // The weights are the A of every sample's product: packed once here, shared by all samples (not packed
+        // where the one-row product reads them in place).
+        boolean oneRow = cOutG == 1 && !isPointwise(g) && layout == Columns.WIDE;
         Gemm.PackedA[] weights = new Gemm.PackedA[g.groups()];
-        for (int grp = 0; grp < g.groups(); grp++) {
+        for (int grp = 0; grp < g.groups() && !oneRow; grp++) {
             weights[grp] = Gemm.packA(false, cOutG, rows, wd, wo + grp * cOutG * rows, rows);
         }
         if (isPointwise(g)) {
@@ -277,7 +279,7 @@ public final class Conv2dKernels {
                     float[] xp = sw.padded(xd, xo + n * inSample, grp * g.cInG());
                     float[] yw = sw.wideBuffer(cOutG);
                     // Y'_g [C_out/G, H_out·W_q] = W_g [C_out/G, rows] · col' [rows, H_out·W_q]
-                    if (cOutG == 1) {
+                    if (oneRow) {
                         singleRowProduct(wd, wo + grp * rows, rows, xp, sw.windowStarts, sw.wide, yw, true);
                     } else {
                         Gemm.sgemm(weights[grp], sw.wide, 1f, sw.columns(xp), 0f, yw, 0, sw.wide);
