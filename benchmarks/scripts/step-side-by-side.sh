@@ -18,6 +18,11 @@
 # q_sample, forward, MSE on eps, backward, clip at norm 1, Adam lr 2e-4, EMA) and its mirror in
 # benchmarks/scripts/ddpm_step_torch.py.
 #
+# Each round also runs dev.sfumato.benchmarks.HostProbe (a few seconds): how much a second thread adds to
+# register-only FMAs, to sums over a per-thread array in L2 and to one in L3, on this host in the same minutes
+# (../shared/MEASURING.md: normalise by a peak probe in the same rotation). The summary prints its figures next
+# to the step's speed-up; they explain a low 2-thread figure, they do not change it.
+#
 # With --djl, a third side joins each rotation: PyTorch 2.7 (libtorch, oneDNN) called from Java through DJL
 # (dev.sfumato.benchmarks.diffusion.DjlStepRunner, built by the Maven profile djl), running the same step
 # exported as TorchScript by benchmarks/scripts/ddpm_step_torchscript.py, and the table gains its columns.
@@ -98,7 +103,7 @@ run() {
         cat "$out/log" >&2
         exit 1
     fi
-    grep -E '^(sfumato|torch|djl|scaling) ' "$out/line" | sed "s/\$/ round=$round/" >> "$out/all.txt"
+    grep -E '^(sfumato|torch|djl|scaling|host) ' "$out/line" | sed "s/\$/ round=$round/" >> "$out/all.txt"
 }
 
 echo "java: $java; python: $PYTHON (torch $("$PYTHON" -c 'import torch; print(torch.__version__)'));" \
@@ -121,6 +126,8 @@ case "${SFUMATO_JAVA_OPTS:-}" in
   *-XX:+Use*GC*) train_gc=""; sample_gc=""; train_heap="" ;;  # as in the launcher: the user's collector and heap win
 esac
 for round in $(seq "$ROUNDS"); do
+    echo "round $round/$ROUNDS: host probe ..." >&2
+    run HostProbe "$java" --add-modules=jdk.incubator.vector -cp "$jar" dev.sfumato.benchmarks.HostProbe
     for mode in $MODES; do
         heap=""
         gc=$sample_gc
@@ -162,11 +169,14 @@ fi
 import statistics, sys
 runs = {}
 scaling = []
+host = []
 for line in open(sys.argv[1]):
     impl, *pairs = line.split()
     kv = dict(p.split("=", 1) for p in pairs)
     if impl == "scaling":
         scaling.append(kv)
+    elif impl == "host":
+        host.append(kv)
     elif kv["round"] != "paired":           # the paired process's own lines are summed up by its scaling line
         runs.setdefault((impl, kv["mode"], int(kv["threads"]), int(kv["batch"])), []).append(kv)
 
@@ -218,6 +228,12 @@ if lines:
     print("| side | mode | threads | speed-up (pooled medians) | speed-up, round by round |")
     print("|---|---|---|---:|---|")
     print("\n".join(lines))
+if host:
+    probe = lambda k: (f"{statistics.median(float(h[k + '_scaling']) for h in host):.2f}x (rounds "
+                       + ", ".join(f"{float(h[k + '_scaling']):.2f}" for h in host) + ")")
+    print(f"\nHost probe, 1 -> 2 threads, once per round: register FMAs {probe('fma')}, a sum over 512 KB per thread"
+          f" (L2) {probe('l2')}, over 4 MB per thread (L3) {probe('l3')}; one thread's FMA peak"
+          f" {statistics.median(float(h['fma_gflops_1t']) for h in host):.0f} GFLOP/s")
 for kv in scaling:
     ratios = [float(x) for x in kv["ratios"].split(",")]
     q = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else [ratios[0]] * 3
