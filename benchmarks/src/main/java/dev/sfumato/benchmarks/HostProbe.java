@@ -40,7 +40,12 @@ public final class HostProbe {
         int pairs = 15;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--pairs") && i + 1 < args.length) {
-                pairs = Integer.parseInt(args[++i]);
+                String v = args[++i];
+                try {
+                    pairs = Integer.parseInt(v);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("HostProbe: --pairs must be an integer, got '" + v + "'");
+                }
             } else {
                 throw new IllegalArgumentException("HostProbe: unknown argument '" + args[i]
                         + "' (expected --pairs N)");
