@@ -41,8 +41,9 @@ import java.util.Locale;
  * <p>With a list of thread counts ({@code --threads 1,2}) the process alternates them step by step, A B B A, so
  * that each pair of steps runs back to back (the host's drift over minutes moves both alike), prints one line per
  * thread count, and then a {@code scaling} line per further count: the median over the pairs of the first count's
- * time over this one's ({@code paired_median}), the ratio of the two medians ({@code of_medians}) and every pair's
- * ratio. {@link Parallel#setThreads} keeps the worker, parked, through the 1-thread steps, so the 2-thread ones
+ * time over this one's ({@code paired_median}), the ratio of the two medians ({@code of_medians}), the ratio of the
+ * two fastest steps ({@code of_bests}: the steps the host disturbed least, as MEASURING.md reports a best next to
+ * a median) and every pair's ratio. {@link Parallel#setThreads} keeps the worker, parked, through the 1-thread steps, so the 2-thread ones
  * find it with its buffers.
  *
  * <pre>java --add-modules=jdk.incubator.vector -XX:G1HeapRegionSize=2m -cp benchmarks.jar \
@@ -119,8 +120,9 @@ public final class StepRunner {
                 ratio[i] = ms[0][i] / ms[c][i];
             }
             System.out.printf(Locale.ROOT, "scaling mode=%s batch=%d threads=%d/%d pairs=%d paired_median=%.3f"
-                            + " of_medians=%.3f ratios=%s%n",
+                            + " of_medians=%.3f of_bests=%.3f ratios=%s%n",
                     mode, batch, counts[0], counts[c], steps, median(ratio), median(ms[0]) / median(ms[c]),
+                    Arrays.stream(ms[0]).min().orElseThrow() / Arrays.stream(ms[c]).min().orElseThrow(),
                     joined(ratio));
         }
     }
