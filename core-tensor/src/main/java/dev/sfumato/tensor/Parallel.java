@@ -47,6 +47,8 @@ public final class Parallel {
     }
 
     private static final ThreadLocal<Boolean> IN_LOOP = new ThreadLocal<>();
+    /** Set while a {@link LoopProfile} times a loop that runs inline on this thread. */
+    private static final ThreadLocal<Boolean> INLINE_PROFILED = new ThreadLocal<>();
 
     /**
      * Whether a {@link #forRange} called here would use more than one thread: false with one thread, on a
@@ -54,7 +56,11 @@ public final class Parallel {
      * into tasks use this to skip cutting (and re-packing) when the cut would only run inline.
      */
     public static boolean canSplit() {
-        return threads > 1 && IN_LOOP.get() == null && !Thread.currentThread().getName().startsWith("sfumato-worker-");
+        return threads > 1 && IN_LOOP.get() == null && !onWorker();
+    }
+
+    private static boolean onWorker() {
+        return Thread.currentThread().getName().startsWith("sfumato-worker-");
     }
 
     /** The number of threads parallel loops use. */
@@ -115,12 +121,30 @@ public final class Parallel {
         if (tasks <= 0) {
             return;
         }
-        int n = Math.min(threads, tasks);
+        int pool = threads;
+        int n = Math.min(pool, tasks);
+        LoopProfile profile = LoopProfile.active();
         if (n <= 1 || !canSplit()) {
+            if (profile != null && IN_LOOP.get() == null && INLINE_PROFILED.get() == null && !onWorker()) {
+                // Loops nested in this one count in it (as they do in a parallel loop's tasks), not again.
+                long t0 = System.nanoTime();
+                INLINE_PROFILED.set(Boolean.TRUE);
+                try {
+                    body.run(0, tasks);
+                } finally {
+                    INLINE_PROFILED.remove();
+                }
+                profile.record(tasks, pool, System.nanoTime() - t0, 0, -1);
+                return;
+            }
             body.run(0, tasks);
             return;
         }
-        Loop loop = new Loop(tasks, body, Thread.currentThread());
+        if (profile != null && INLINE_PROFILED.get() != null) {
+            profile = null;                                  // counts in the one-task loop that contains it
+        }
+        long t0 = profile != null ? System.nanoTime() : 0;
+        Loop loop = new Loop(tasks, body, Thread.currentThread(), profile != null);
         Crew c = crew();
         c.publish(loop);
         // While the caller runs tasks, loops nested in them run inline, as they do on the workers. Otherwise
@@ -133,6 +157,11 @@ public final class Parallel {
         }
         loop.awaitAll();
         c.retire(loop);
+        if (profile != null) {
+            long joined = loop.firstJoin;
+            profile.record(tasks, pool, System.nanoTime() - t0, loop.workerNanos.get(),
+                    joined == 0 ? -1 : joined - t0);
+        }
         Throwable failure = loop.failure.get();
         if (failure instanceof RuntimeException re) {
             throw re;
@@ -249,11 +278,15 @@ public final class Parallel {
         private final AtomicLong workerHalf;
         private final AtomicInteger finished = new AtomicInteger();
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
+        /** With a {@link LoopProfile} open: the workers' time in tasks, and when the first one claimed a task. */
+        private final AtomicLong workerNanos;
+        private volatile long firstJoin;
 
-        Loop(int tasks, RangeBody body, Thread caller) {
+        Loop(int tasks, RangeBody body, Thread caller, boolean profiled) {
             this.tasks = tasks;
             this.body = body;
             this.caller = caller;
+            this.workerNanos = profiled ? new AtomicLong() : null;
             int mid = (tasks + 1) / 2;
             this.callerHalf = new AtomicLong((long) mid << 32);
             this.workerHalf = new AtomicLong((long) tasks << 32 | mid);
@@ -294,7 +327,12 @@ public final class Parallel {
          */
         void claimAndRun() {
             boolean onCaller = Thread.currentThread() == caller;
+            boolean timed = workerNanos != null && !onCaller;
             for (int t = claim(onCaller); t >= 0; t = claim(onCaller)) {
+                long t0 = timed ? System.nanoTime() : 0;
+                if (timed && firstJoin == 0) {
+                    firstJoin = t0;
+                }
                 try {
                     if (failure.get() == null) {
                         body.run(t, t + 1);
@@ -302,7 +340,10 @@ public final class Parallel {
                 } catch (Throwable e) {
                     failure.compareAndSet(null, e);
                 } finally {
-                    // The increment publishes the task's writes to the caller, which reads the count.
+                    if (timed) {
+                        workerNanos.addAndGet(System.nanoTime() - t0);
+                    }
+                    // The increment publishes the task's writes (and time) to the caller, which reads the count.
                     if (finished.incrementAndGet() == tasks) {
                         LockSupport.unpark(caller);
                     }

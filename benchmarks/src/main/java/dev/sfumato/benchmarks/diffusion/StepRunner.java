@@ -1,11 +1,14 @@
 package dev.sfumato.benchmarks.diffusion;
 
 import dev.sfumato.diffusion.training.Trainer;
+import dev.sfumato.nn.serialization.AtomicFiles;
+import dev.sfumato.tensor.LoopProfile;
 import dev.sfumato.tensor.Parallel;
 
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,8 +46,12 @@ import java.util.Locale;
  * thread count, and then a {@code scaling} line per further count: the median over the pairs of the first count's
  * time over this one's ({@code paired_median}), the ratio of the two medians ({@code of_medians}), the ratio of the
  * two fastest steps ({@code of_bests}: the steps the host disturbed least, as MEASURING.md reports a best next to
- * a median) and every pair's ratio. {@link Parallel#setThreads} keeps the worker, parked, through the 1-thread steps, so the 2-thread ones
- * find it with its buffers.
+ * a median) and every pair's ratio. {@link Parallel#setThreads} keeps the worker, parked, through the 1-thread
+ * steps, so the 2-thread ones find it with its buffers.
+ *
+ * <p>{@code --profile-loops FILE} writes a {@link LoopProfile} of the timed steps to FILE (a Markdown table of
+ * every parallel loop by call site and thread count: calls, tasks, wall time, the workers' time in tasks and idle,
+ * late joins), the profile's per-loop stack walks included in the steps' times.
  *
  * <pre>java --add-modules=jdk.incubator.vector -XX:G1HeapRegionSize=2m -cp benchmarks.jar \
  *     dev.sfumato.benchmarks.diffusion.StepRunner --mode train --batch 64 --threads 2 --warmup 2 --steps 5</pre>
@@ -84,6 +91,7 @@ public final class StepRunner {
         double[][] ms = new double[k][steps];
         long[][] alloc = new long[k][steps];
         long[][] gc = new long[k][2];
+        LoopProfile profile = o.loopProfile() != null ? LoopProfile.start() : null;
         for (int i = 0; i < steps; i++) {
             for (int j = 0; j < k; j++) {
                 // With several thread counts, the order turns round every step (1 2, 2 1, 1 2, ...: A B B A), so
@@ -102,6 +110,10 @@ public final class StepRunner {
             }
         }
 
+        if (profile != null) {
+            profile.close();
+            AtomicFiles.write(o.loopProfile(), out -> out.write(profile.table().getBytes(StandardCharsets.UTF_8)));
+        }
         double rss = peakRssMb();
         int q = Math.max(1, steps / 4);
         for (int c = 0; c < k; c++) {
@@ -138,9 +150,10 @@ public final class StepRunner {
     /**
      * The options of both step runners: {@code --mode train|sample --batch N --threads N --warmup N --steps N
      * --seed N}, and {@code --models DIR} for {@code DjlStepRunner} (the TorchScript files), which alone takes it;
-     * {@code StepRunner} alone takes a comma-separated list of thread counts.
+     * {@code StepRunner} alone takes a comma-separated list of thread counts, and {@code --profile-loops FILE}.
      */
-    record Options(String mode, int batch, int[] threadCounts, int warmup, int steps, long seed, Path models) {
+    record Options(String mode, int batch, int[] threadCounts, int warmup, int steps, long seed, Path models,
+                   Path loopProfile) {
 
         /** The thread count of a runner that takes one ({@code DjlStepRunner}). */
         int threads() {
@@ -155,8 +168,9 @@ public final class StepRunner {
             int steps = 5;
             long seed = 0;
             Path models = null;
+            Path loopProfile = null;
             String expected = "--mode train|sample --batch N --threads N" + (takesModels ? "" : "[,N...]")
-                    + " --warmup N --steps N --seed N" + (takesModels ? " --models DIR" : "");
+                    + " --warmup N --steps N --seed N" + (takesModels ? " --models DIR" : " [--profile-loops FILE]");
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 if (i + 1 >= args.length) {
@@ -175,6 +189,12 @@ public final class StepRunner {
                         }
                         models = Path.of(args[++i]);
                     }
+                    case "--profile-loops" -> {
+                        if (takesModels) {
+                            throw usage(runner, "unknown argument " + a, expected);
+                        }
+                        loopProfile = Path.of(args[++i]);
+                    }
                     default -> throw usage(runner, "unknown argument " + a, expected);
                 }
             }
@@ -189,7 +209,7 @@ public final class StepRunner {
                 throw usage(runner, "need batch >= 1, each thread count >= 1, warmup >= 0, steps >= 1"
                         + (takesModels ? ", --models DIR" : ""), expected);
             }
-            return new Options(mode, batch, threads, warmup, steps, seed, models);
+            return new Options(mode, batch, threads, warmup, steps, seed, models, loopProfile);
         }
 
         /** {@code --threads 2} or {@code --threads 1,2}: each a whole number, or a usage error naming the value. */
