@@ -87,6 +87,9 @@ public final class LoopProfile implements AutoCloseable {
      * first worker joined, or −1 when none did (one thread, or the caller finished first).
      */
     void record(int tasks, int threads, long wallNanos, long workerNanos, long joinNanos) {
+        if (stopped != 0) {
+            return;                                          // a loop that was still running when it closed
+        }
         String site = StackWalker.getInstance().walk(frames -> frames
                 .filter(f -> !f.getClassName().startsWith(Parallel.class.getName())
                         && !f.getClassName().equals(LoopProfile.class.getName()))
