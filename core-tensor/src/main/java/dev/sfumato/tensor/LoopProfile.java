@@ -20,14 +20,13 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Every top-level {@link Parallel#forRange} call made while the profile is open (on any thread) is recorded
  * under its call site (the two innermost frames outside {@code Parallel}), its number of tasks (which tells the
- * layers of one call site apart) and the thread count it ran with: the calls, the caller's wall time from
- * publishing the loop to its return, and, on more than one
- * thread, the workers' time inside the loop's tasks and how late the first worker joined. The workers are idle
- * inside a loop for {@code threads − 1} times its wall time minus their time in tasks: the ends of loops whose
- * last task one thread runs alone, and late joins. A loop of one task runs inline and is recorded with its wall
- * time only (on more threads, its workers idle throughout). Loops nested in another loop count in it, not again
- * (in a one-task loop that contains a parallel one, the workers' time in the inner one is not counted). Time
- * outside every loop is serial code.
+ * layers of one call site apart) and the pool's thread count: the calls, the caller's wall time from publishing
+ * the loop to its return, and, on more than one thread, the workers' time inside the loop's tasks and how late
+ * the first worker joined. The workers are idle inside a loop for {@code threads − 1} times its wall time minus
+ * their time in tasks: the ends of loops whose last task one thread runs alone, and late joins. A loop that runs
+ * inline (one thread, or one task) is recorded with its wall time only; with more threads in the pool, its
+ * workers idle throughout. Loops nested in another loop count in it, not again (in a one-task loop that contains
+ * a parallel one, the workers' time in the inner one is not counted). Time outside every loop is serial code.
  *
  * <p>Closed, the profile costs one volatile read per loop. Open, each loop also walks the stack once (a few
  * microseconds), so profile a few steps, not a benchmark. Results do not depend on whether a profile is open.
