@@ -162,10 +162,14 @@ public final class ReductionKernels {
         return total;
     }
 
-    /** Adds the lanes left to right, as the reference does; called once per span, outside the loop. */
-    private static float lanesInOrder(FloatVector v) {
+    /**
+     * Adds the lanes left to right, as the reference does; called once per span, outside the loop. Not
+     * {@code reduceLanes}, whose order is unspecified (the interpreter's, C1's and C2's differ), so that a sum
+     * has the same bits in every run. Any species.
+     */
+    public static float lanesInOrder(FloatVector v) {
         float s = 0f;
-        for (int j = 0; j < L; j++) {
+        for (int j = 0; j < v.length(); j++) {
             s += v.lane(j);
         }
         return s;

@@ -728,14 +728,8 @@ public final class Conv2dKernels {
                     tail = Math.fma(xp[x0 + k], dyw[d0 + k], tail);
                 }
             }
-            // The lanes added one by one, in order: reduceLanes' order is unspecified (the interpreter's and C2's
-            // differ), and a pinned training curve moved between runs with it.
-            FloatVector all = a0.add(a1).add(a2.add(a3));
-            float sum = 0f;
-            for (int j = 0; j < lanes; j++) {
-                sum += all.lane(j);
-            }
-            out[outOff + r] = sum + tail;
+            // The lanes added one by one, in order (a pinned training curve moved between runs with reduceLanes).
+            out[outOff + r] = ReductionKernels.lanesInOrder(a0.add(a1).add(a2.add(a3))) + tail;
         }
     }
 
