@@ -126,18 +126,10 @@ public final class Parallel {
         LoopProfile profile = LoopProfile.active();
         if (n <= 1 || !canSplit()) {
             if (profile != null && IN_LOOP.get() == null && INLINE_PROFILED.get() == null && !onWorker()) {
-                // Loops nested in this one count in it (as they do in a parallel loop's tasks), not again.
-                long t0 = System.nanoTime();
-                INLINE_PROFILED.set(Boolean.TRUE);
-                try {
-                    body.run(0, tasks);
-                } finally {
-                    INLINE_PROFILED.remove();
-                }
-                profile.record(tasks, pool, System.nanoTime() - t0, 0, -1);
-                return;
+                runInlineProfiled(tasks, body, pool, profile);
+            } else {
+                body.run(0, tasks);
             }
-            body.run(0, tasks);
             return;
         }
         if (profile != null && INLINE_PROFILED.get() != null) {
@@ -172,6 +164,21 @@ public final class Parallel {
         if (failure != null) {
             throw new IllegalStateException(failure);
         }
+    }
+
+    /**
+     * A top-level loop that runs inline, timed for {@code profile}; loops nested in it count in it (as they do in
+     * a parallel loop's tasks), not again.
+     */
+    private static void runInlineProfiled(int tasks, RangeBody body, int pool, LoopProfile profile) {
+        long t0 = System.nanoTime();
+        INLINE_PROFILED.set(Boolean.TRUE);
+        try {
+            body.run(0, tasks);
+        } finally {
+            INLINE_PROFILED.remove();
+        }
+        profile.record(tasks, pool, System.nanoTime() - t0, 0, -1);
     }
 
     /**
