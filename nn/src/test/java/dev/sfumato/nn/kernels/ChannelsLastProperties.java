@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sfumato.tensor.Generator;
 import dev.sfumato.tensor.Parallel;
 import dev.sfumato.tensor.Tensor;
+import java.util.SplittableRandom;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Assume;
@@ -14,6 +15,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,6 +51,53 @@ class ChannelsLastProperties {
         return Combinators.combine(sizes, opts).as((s, o) -> new Case(s[0], s[1], s[2], s[3], s[4], s[5], s[6],
                         (int) o[0], (int) o[1], (int) o[2], (int) o[3], o[4]))
                 .filter(c -> c.h() + 2 * c.pH() >= c.kH() && c.w() + 2 * c.pW() >= c.kW());
+    }
+
+    /**
+     * The layout moves in 16 × 16 and 8 × 8 register blocks against the one-by-one copy, bit for bit, whole
+     * buffers compared (so nothing is written outside the image and its border): channel counts around the
+     * blocks' multiples, planes smaller and larger than a block, any padding and offsets, with and without bias.
+     */
+    @Property(tries = 150)
+    void layoutMovesMatchTheScalarCopy(@ForAll @IntRange(min = 1, max = 70) int c,
+                                       @ForAll @IntRange(min = 1, max = 20) int h,
+                                       @ForAll @IntRange(min = 1, max = 20) int w,
+                                       @ForAll @IntRange(min = 0, max = 2) int padT,
+                                       @ForAll @IntRange(min = 0, max = 2) int padL,
+                                       @ForAll boolean withBias, @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int hp = h + padT + r.nextInt(3);
+        int wp = w + padL + r.nextInt(3);
+        int xOff = r.nextInt(5);
+        int xnOff = r.nextInt(5);
+        float[] x = gaussians(r, xOff + c * h * w + r.nextInt(9));
+        float[] garbage = gaussians(r, xnOff + hp * wp * c + r.nextInt(9));
+        float[] bias = withBias ? gaussians(r, c) : null;
+        float[] expected = garbage.clone();
+        ChannelsLast.toChannelsLast(x, xOff, c, h, w, padT, padL, hp, wp, expected, xnOff, 0);
+        for (int block : new int[] {8, 16}) {
+            float[] xn = garbage.clone();
+            ChannelsLast.toChannelsLast(x, xOff, c, h, w, padT, padL, hp, wp, xn, xnOff, block);
+            assertArrayEquals(expected, xn, "toChannelsLast, " + block + "-blocks, c " + c + " h " + h + " w " + w);
+        }
+        int pixels = h * w;
+        float[] yt = gaussians(r, xnOff + pixels * c + r.nextInt(9));
+        float[] yGarbage = gaussians(r, xOff + c * pixels + r.nextInt(9));
+        float[] yExpected = yGarbage.clone();
+        ChannelsLast.fromChannelsLast(yt.clone(), xnOff, pixels, c, bias, yExpected, xOff, 0);
+        for (int block : new int[] {8, 16}) {
+            float[] y = yGarbage.clone();
+            ChannelsLast.fromChannelsLast(yt.clone(), xnOff, pixels, c, bias, y, xOff, block);
+            assertArrayEquals(yExpected, y, "fromChannelsLast, " + block + "-blocks, c " + c + " pixels " + pixels);
+        }
+    }
+
+    private static float[] gaussians(SplittableRandom r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) r.nextGaussian();
+        }
+        return a;
     }
 
     @Property(tries = 120)
