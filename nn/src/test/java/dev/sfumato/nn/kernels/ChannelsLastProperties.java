@@ -37,8 +37,8 @@ class ChannelsLastProperties {
     Arbitrary<Case> cases() {
         Arbitrary<int[]> sizes = Combinators.combine(
                 Arbitraries.integers().between(1, 3),       // n
-                Arbitraries.integers().between(8, 40),      // C_in: crosses the 8-channel transposes, partial slivers
-                Arbitraries.integers().between(8, 40),      // C_out: partial 16- and 32-column slivers
+                Arbitraries.integers().between(8, 72),      // C_in: crosses the 8- and 16-channel transposes, partial slivers
+                Arbitraries.integers().between(8, 72),      // C_out: partial 16- and 32-column slivers, 64-lane tiles
                 Arbitraries.integers().between(1, 13),      // h
                 Arbitraries.integers().between(1, 13),      // w: rows shorter and longer than 8 pixels
                 Arbitraries.integers().between(1, 4),       // kH
@@ -133,6 +133,10 @@ class ChannelsLastProperties {
         check(new Case(3, 64, 64, 14, 14, 3, 3, 2, 2, 1, 1, 2).geometry(), 2);
         check(ConvGeometry.convTranspose2d("conv_transpose2d", new int[] {2, 64, 7, 7}, new int[] {64, 64, 4, 4},
                 new int[] {2, 2}, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}, 1), 3);
+        // 4 × 64 tiles: products with 128 and 64 columns beside 32- and 16-column slivers, 96 lanes as 64 + 32.
+        check(new Case(2, 128, 64, 9, 11, 3, 3, 2, 2, 1, 0, 6).geometry(), 6);
+        check(new Case(2, 64, 128, 8, 7, 3, 3, 2, 1, 1, 1, 7).geometry(), 7);
+        check(new Case(3, 96, 96, 10, 10, 3, 3, 2, 2, 1, 1, 8).geometry(), 8);
     }
 
     /**
