@@ -11,6 +11,7 @@ import dev.sfumato.tensor.kernels.Kernels;
 import dev.sfumato.tensor.kernels.ReductionKernels;
 import dev.sfumato.tensor.kernels.Scratch;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -139,6 +140,8 @@ public final class Conv2dKernels {
     }
 
     private static final VectorSpecies<Float> ROW = FloatVector.SPECIES_PREFERRED;
+    /** The exact class of {@link #ROW}'s vectors: the accumulators are stored through a cast to it (see ChannelsLast). */
+    private static final Class<? extends Vector<Float>> ROW_TYPE = ROW.vectorType();
 
     /**
      * A product with one row, for a convolution with one output channel per group (a network's last layer, to
@@ -166,17 +169,17 @@ public final class Conv2dKernels {
                     a2 = wr.fma(FloatVector.fromArray(ROW, xp, at + 2 * lanes), a2);
                     a3 = wr.fma(FloatVector.fromArray(ROW, xp, at + 3 * lanes), a3);
                 }
-                a0.intoArray(y, k);
-                a1.intoArray(y, k + lanes);
-                a2.intoArray(y, k + 2 * lanes);
-                a3.intoArray(y, k + 3 * lanes);
+                ((FloatVector) ROW_TYPE.cast(a0)).intoArray(y, k);
+                ((FloatVector) ROW_TYPE.cast(a1)).intoArray(y, k + lanes);
+                ((FloatVector) ROW_TYPE.cast(a2)).intoArray(y, k + 2 * lanes);
+                ((FloatVector) ROW_TYPE.cast(a3)).intoArray(y, k + 3 * lanes);
             }
             for (; k + lanes <= wide; k += lanes) {
                 FloatVector a0 = FloatVector.zero(ROW);
                 for (int r = 0; r < rows; r++) {
                     a0 = FloatVector.broadcast(ROW, w[wOff + r]).fma(FloatVector.fromArray(ROW, xp, starts[r] + k), a0);
                 }
-                a0.intoArray(y, k);
+                ((FloatVector) ROW_TYPE.cast(a0)).intoArray(y, k);
             }
         }
         for (; k < wide; k++) {
