@@ -10,6 +10,16 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Setting the system property {@code sfumato.kernels=reference} makes every kernel take its plain-loop
  * reference twin instead of the Vector API path, so anyone can check a result without SIMD (as llama3.java
  * does with its vector bit size). The choice is read once, at class initialisation.
+ *
+ * <p>Two ways C2 ends up allocating a vector object per operation (boxing), each of which made a kernel many times
+ * slower here, and what the kernels do about them: a vector passed to or returned from a method that was not
+ * inlined (see {@link #F4}); and an accumulator, a loop phi of vectors, stored with {@code intoArray} when C2 knows
+ * its class only as {@code FloatVector}: {@code intoArray} then dispatches on a receiver profile that every caller
+ * in the process shares, which kernels of other widths fill, and a kernel compiled after that keeps a real path
+ * for the other classes and boxes its accumulators. The micro-kernels of {@code dev.sfumato.nn.kernels} store
+ * through a cast to the species' exact class, {@code ((FloatVector) S.vectorType().cast(acc)).intoArray(...)},
+ * free where C2 knows the class already (session 19, {@code ChannelsLast}: 10× the time, depending on which
+ * convolution ran first in the JVM).
  */
 public final class Kernels {
 

@@ -166,20 +166,15 @@ final class ChannelsLast {
         int pixels = g.hOut() * g.wOut();
         int run = g.kW() * cIn;                                           // floats of one kernel row's taps
         int width = sliverWidth(wide, cOut);
-        float[] slivers = new float[Math.ceilDiv(cOut, width) * width * g.kH() * run];
-        float[] wd = w.data();
-        for (int o = 0; o < cOut; o++) {
+        // Wᵀ[(p, q, c), o] = w[o, c, p, q]: row (p·kW + q)·C_in + c, column o
+        int taps = g.kH() * g.kW();
+        int[] rowAt = new int[taps * cIn];
+        for (int tap = 0; tap < taps; tap++) {
             for (int c = 0; c < cIn; c++) {
-                for (int p = 0; p < g.kH(); p++) {
-                    for (int q = 0; q < g.kW(); q++) {
-                        // Wᵀ[(p, q, c), o] = w[o, c, p, q]
-                        int row = (p * g.kW() + q) * cIn + c;
-                        slivers[sliverIndex(o, row, g.kH() * run, width)] =
-                                wd[w.offset() + ((o * cIn + c) * g.kH() + p) * g.kW() + q];
-                    }
-                }
+                rowAt[tap * cIn + c] = c * taps + tap;
             }
         }
+        float[] slivers = slivers(w.data(), w.offset(), rowAt, cIn * taps, cOut, width);
         // A task is a group of samples whose pixels together are rows of one product, so that the last tile of
         // 4 rows is not mostly waste at small sizes (7×7 = 49 pixels: 52 rows computed alone, 196 for 196 in a
         // group of 4). Row tables: output pixel (i, j) of the group's sample s reads from input pixel
@@ -245,6 +240,30 @@ final class ChannelsLast {
         return ((col / width) * k + row) * width + col % width;
     }
 
+    /**
+     * B in slivers of {@code width} columns ({@link #sliverIndex}), read from the weights in place: {@code B[row,
+     * col] = w[wOff + rowAt[row] + col·colStride]} for the k = {@code rowAt.length} rows and n columns, the columns
+     * of a partial last sliver zero. Written a sliver row at a time: the stores are contiguous, and the strided
+     * reads of one row fall in the cache lines of the next (written element by element in the weights' order, with
+     * a division per element, the 64→64 forward's slivers took 113-140 µs, serial before the parallel loop; this
+     * order 25-55).
+     */
+    static float[] slivers(float[] w, int wOff, int[] rowAt, int colStride, int n, int width) {
+        int k = rowAt.length;
+        float[] b = new float[Math.ceilDiv(n, width) * width * k];
+        for (int j0 = 0; j0 < n; j0 += width) {
+            int cols = Math.min(width, n - j0);
+            for (int row = 0; row < k; row++) {
+                int dst = sliverIndex(j0, row, k, width);
+                int src = wOff + rowAt[row] + j0 * colStride;
+                for (int j = 0; j < cols; j++) {
+                    b[dst + j] = w[src + j * colStride];
+                }
+            }
+        }
+        return b;
+    }
+
     /** dx = conv2d's input gradient, dy and w contiguous: any geometry with one group and no dilation. */
     static Tensor backwardInput(ConvGeometry g, Tensor dy, Tensor w) {
         return backwardInput(g, dy, w, true, WIDE);
@@ -305,19 +324,17 @@ final class ChannelsLast {
                 // B[(u, v, o), c] = w[o, c, p_u, q_v] with p_u = rh + s_h·(mh − 1 − u): rows of dy in increasing i
                 // meet the taps in decreasing p.
                 int k = mh * mw * cOut;
-                float[] slivers = new float[Math.ceilDiv(cIn, width) * width * k];
+                int[] rowAt = new int[k];
                 for (int u = 0; u < mh; u++) {
                     int p = rh + sh * (mh - 1 - u);
                     for (int v = 0; v < mw; v++) {
                         int q = rw + sw * (mw - 1 - v);
                         for (int o = 0; o < cOut; o++) {
-                            for (int c = 0; c < cIn; c++) {
-                                slivers[sliverIndex(c, (u * mw + v) * cOut + o, k, width)] =
-                                        wd0[wo + ((o * cIn + c) * g.kH() + p) * g.kW() + q];
-                            }
+                            rowAt[(u * mw + v) * cOut + o] = (o * cIn * g.kH() + p) * g.kW() + q;   // w[o, 0, p, q]
                         }
                     }
                 }
+                float[] slivers = slivers(wd0, wo, rowAt, g.kH() * g.kW(), cIn, width);
                 classes[rh * sw + rw] = new PixelClass(pixels, mh, mw * cOut, aRow, cRow, slivers);
             }
         }
