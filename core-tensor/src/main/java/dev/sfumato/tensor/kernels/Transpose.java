@@ -1,6 +1,7 @@
 package dev.sfumato.tensor.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -91,6 +92,8 @@ public final class Transpose {
     public static final boolean NATIVE_16 = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
 
     private static final VectorSpecies<Float> Z = FloatVector.SPECIES_512;
+    /** Z's exact vector class: the rows are stored through a cast to it (see {@link Kernels} on boxing). */
+    private static final Class<? extends Vector<Float>> Z_TYPE = Z.vectorType();
 
     /**
      * The perfect shuffle's two halves, as lane indices into the pair (a, b) of 16-lane vectors: LO interleaves
@@ -191,21 +194,21 @@ public final class Transpose {
             v14 = w14;
             v15 = w15;
         }
-        v0.intoArray(dst, dOff + dAt[atOff]);
-        v1.intoArray(dst, dOff + dAt[atOff + 1]);
-        v2.intoArray(dst, dOff + dAt[atOff + 2]);
-        v3.intoArray(dst, dOff + dAt[atOff + 3]);
-        v4.intoArray(dst, dOff + dAt[atOff + 4]);
-        v5.intoArray(dst, dOff + dAt[atOff + 5]);
-        v6.intoArray(dst, dOff + dAt[atOff + 6]);
-        v7.intoArray(dst, dOff + dAt[atOff + 7]);
-        v8.intoArray(dst, dOff + dAt[atOff + 8]);
-        v9.intoArray(dst, dOff + dAt[atOff + 9]);
-        v10.intoArray(dst, dOff + dAt[atOff + 10]);
-        v11.intoArray(dst, dOff + dAt[atOff + 11]);
-        v12.intoArray(dst, dOff + dAt[atOff + 12]);
-        v13.intoArray(dst, dOff + dAt[atOff + 13]);
-        v14.intoArray(dst, dOff + dAt[atOff + 14]);
-        v15.intoArray(dst, dOff + dAt[atOff + 15]);
+        ((FloatVector) Z_TYPE.cast(v0)).intoArray(dst, dOff + dAt[atOff]);
+        ((FloatVector) Z_TYPE.cast(v1)).intoArray(dst, dOff + dAt[atOff + 1]);
+        ((FloatVector) Z_TYPE.cast(v2)).intoArray(dst, dOff + dAt[atOff + 2]);
+        ((FloatVector) Z_TYPE.cast(v3)).intoArray(dst, dOff + dAt[atOff + 3]);
+        ((FloatVector) Z_TYPE.cast(v4)).intoArray(dst, dOff + dAt[atOff + 4]);
+        ((FloatVector) Z_TYPE.cast(v5)).intoArray(dst, dOff + dAt[atOff + 5]);
+        ((FloatVector) Z_TYPE.cast(v6)).intoArray(dst, dOff + dAt[atOff + 6]);
+        ((FloatVector) Z_TYPE.cast(v7)).intoArray(dst, dOff + dAt[atOff + 7]);
+        ((FloatVector) Z_TYPE.cast(v8)).intoArray(dst, dOff + dAt[atOff + 8]);
+        ((FloatVector) Z_TYPE.cast(v9)).intoArray(dst, dOff + dAt[atOff + 9]);
+        ((FloatVector) Z_TYPE.cast(v10)).intoArray(dst, dOff + dAt[atOff + 10]);
+        ((FloatVector) Z_TYPE.cast(v11)).intoArray(dst, dOff + dAt[atOff + 11]);
+        ((FloatVector) Z_TYPE.cast(v12)).intoArray(dst, dOff + dAt[atOff + 12]);
+        ((FloatVector) Z_TYPE.cast(v13)).intoArray(dst, dOff + dAt[atOff + 13]);
+        ((FloatVector) Z_TYPE.cast(v14)).intoArray(dst, dOff + dAt[atOff + 14]);
+        ((FloatVector) Z_TYPE.cast(v15)).intoArray(dst, dOff + dAt[atOff + 15]);
     }
 }

@@ -46,7 +46,8 @@ class TransposeProperties {
     @Property(tries = 200)
     void sixteenMatchesThePlainLoop(@ForAll @IntRange(min = 0, max = 21) int sOff,
                                     @ForAll @IntRange(min = 16, max = 70) int sStride,
-                                    @ForAll @IntRange(min = 0, max = 21) int dOff, @ForAll @IntRange(min = 0, max = 9) int gap,
+                                    @ForAll @IntRange(min = 0, max = 21) int dOff,
+                                    @ForAll @IntRange(min = 0, max = 9) int gap,
                                     @ForAll boolean add, @ForAll long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] src = new float[sOff + 15 * sStride + 16 + r.nextInt(3)];

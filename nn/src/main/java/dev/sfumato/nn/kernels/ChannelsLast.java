@@ -45,11 +45,11 @@ import jdk.incubator.vector.VectorSpecies;
  * ({@link #backwardWeight(ConvGeometry, Tensor, Tensor, boolean, boolean)}).
  *
  * <p>The micro-kernels hold a tile of 4 rows × 16 channels in 256-bit registers, or 4 × 32 in 512-bit ones where
- * the CPU has them ({@link #WIDE}), 4 × 64 there where the channels come in multiples of 64. Each element is the same chain of FMAs in the same order (s, p) from zero
- * either way, so the bits are the same on every machine and on any number of threads (tasks are groups of samples,
- * and the weight gradient adds its blocks' partial sums in block order).
- * {@link Conv2dReference} is the specification; the layout moves have scalar twins ({@code vectors == false})
- * and the two widths are held equal bit for bit by the tests.
+ * the CPU has them ({@link #WIDE}), 4 × 64 there where the channels come in multiples of 64. Each element is the
+ * same chain of FMAs in the same order (s, p) from zero either way, so the bits are the same on every machine and
+ * on any number of threads (tasks are groups of samples, and the weight gradient adds its blocks' partial sums in
+ * block order). {@link Conv2dReference} is the specification; the layout moves have scalar twins ({@code vectors ==
+ * false}) and the two widths are held equal bit for bit by the tests.
  */
 final class ChannelsLast {
 
@@ -691,8 +691,8 @@ final class ChannelsLast {
 
     /**
      * {@code c[cRow[i] + j] = Σ_{s < segments} Σ_{p < run} a[aRow[i] + s·segStride + p] · B[s·run + p, j]} for the
-     * m rows i and the n columns j, B in slivers of {@link #sliverWidth} columns ({@link #sliverIndex}). Each element is
-     * one FMA chain over (s, p) from zero, on either kernel.
+     * m rows i and the n columns j, B in slivers of {@link #sliverWidth} columns ({@link #sliverIndex}). Each element
+     * is one FMA chain over (s, p) from zero, on any kernel.
      *
      * <p>{@link dev.sfumato.tensor.kernels.GatherGemm} computes the same kind of product (A rows through a table,
      * in segments), but cuts K into blocks whose partial sums it adds into C, has only the 4 × 16 tile, and writes

@@ -140,7 +140,7 @@ public final class Conv2dKernels {
     }
 
     private static final VectorSpecies<Float> ROW = FloatVector.SPECIES_PREFERRED;
-    /** The exact class of {@link #ROW}'s vectors: the accumulators are stored through a cast to it (see ChannelsLast). */
+    /** The exact class of ROW's vectors: accumulators are stored through a cast to it (see {@code Kernels}). */
     private static final Class<? extends Vector<Float>> ROW_TYPE = ROW.vectorType();
 
     /**

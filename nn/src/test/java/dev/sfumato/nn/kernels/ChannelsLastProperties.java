@@ -37,7 +37,7 @@ class ChannelsLastProperties {
     Arbitrary<Case> cases() {
         Arbitrary<int[]> sizes = Combinators.combine(
                 Arbitraries.integers().between(1, 3),       // n
-                Arbitraries.integers().between(8, 72),      // C_in: crosses the 8- and 16-channel transposes, partial slivers
+                Arbitraries.integers().between(8, 72),      // C_in: 8- and 16-channel transposes, partial slivers
                 Arbitraries.integers().between(8, 72),      // C_out: partial 16- and 32-column slivers, 64-lane tiles
                 Arbitraries.integers().between(1, 13),      // h
                 Arbitraries.integers().between(1, 13),      // w: rows shorter and longer than 8 pixels
