@@ -16,10 +16,11 @@ import jdk.incubator.vector.VectorSpecies;
  * inlined (see {@link #F4}); and an accumulator, a loop phi of vectors, stored with {@code intoArray} when C2 knows
  * its class only as {@code FloatVector}: {@code intoArray} then dispatches on a receiver profile that every caller
  * in the process shares, which kernels of other widths fill, and a kernel compiled after that keeps a real path
- * for the other classes and boxes its accumulators. The micro-kernels of {@code dev.sfumato.nn.kernels} store
- * through a cast to the species' exact class, {@code ((FloatVector) S.vectorType().cast(acc)).intoArray(...)},
- * free where C2 knows the class already (session 19, {@code ChannelsLast}: 10× the time, depending on which
- * convolution ran first in the JVM).
+ * for the other classes and boxes its accumulators. The convolution micro-kernels ({@code ChannelsLast}, Winograd's
+ * tiles, the one-row product) and {@link Transpose#transpose16} store through a cast to the species' exact class,
+ * {@code ((FloatVector) S.vectorType().cast(acc)).intoArray(...)}, free where C2 knows the class already (session
+ * 19: 10× the time for the channels-last kernels, depending on which convolution ran first in the JVM). The GEMM's
+ * micro-kernels have not been seen to box (run after the convolutions, the same speed) and store as before.
  */
 public final class Kernels {
 

@@ -471,6 +471,14 @@ final class ChannelsLast {
                 perSample[tap] = m / per;
             }
         });
+        // Taps read in pairs on 32-lane slivers (weightKernel4x32Pair): tap and tap + 1 of a kernel row whose tables
+        // list the same output pixels with x one float to the right (3×3, stride 2, padding 1, even width: q = 1
+        // and 2 of each row; q = 0 misses the first column). Only with x's planes as the rows (dy in the lanes).
+        boolean[] paired = new boolean[taps];
+        for (int tap = 0; tap + 1 < taps; tap++) {
+            paired[tap] = wide && dyLanes && (tap == 0 || !paired[tap - 1]) && (tap + 1) % g.kW() != 0
+                    && oneFloatRight(aAt[tap], bAt[tap], aAt[tap + 1], bAt[tap + 1]);
+        }
         float[] rows = rowTensor.data();
         // Per block: [tap][row][lane], every element written; a pooled array (1.2 MB at 32 channels and 28×28).
         Tensor partialsTensor = Tensor.empty(blocks * wSize);
@@ -489,7 +497,11 @@ final class ChannelsLast {
                 }
                 int rows0 = rowTensor.offset() + first * rowSample;
                 for (int tap = 0; tap < taps; tap++) {
+                    if (tap > 0 && paired[tap - 1]) {
+                        continue;                                        // computed with the tap before it
+                    }
                     int k = count * perSample[tap];
+                    int last = paired[tap] ? tap + 1 : tap;
                     for (int r0 = 0; r0 < rowCount; r0 += MR) {
                         // A tile past the last row repeats it and drops it.
                         int n = Math.min(MR, rowCount - r0);
@@ -501,18 +513,32 @@ final class ChannelsLast {
                             // 64 lanes at a time on the wide kernel while 64 are left, then 32 (or 16 on the
                             // narrow one), the last sliver partial.
                             int step = wide && laneCount - l0 >= 64 ? 64 : width;
-                            // dW_tap[r0:r0+4, l0:l0+step] = Σ_m rows[a_t + aAt[m]] · lanes[bAt[m] + l0 ...]
-                            if (step == 64) {
-                                weightKernel4x64(k, aAt[tap], bAt[tap], rows, a0, a1, a2, a3, lanes, l0, tile);
-                            } else if (wide) {
-                                weightKernel4x32(k, aAt[tap], bAt[tap], rows, a0, a1, a2, a3, lanes, l0, tile);
-                            } else {
-                                weightKernel4x16(k, aAt[tap], bAt[tap], rows, a0, a1, a2, a3, lanes, l0, tile);
-                            }
                             int cols = Math.min(step, laneCount - l0);
-                            for (int t = 0; t < n; t++) {
-                                System.arraycopy(tile, t * step, partials,
-                                        block * wSize + (tap * rowCount + r0 + t) * laneCount + l0, cols);
+                            if (last > tap && step == 32) {
+                                // Both taps at once: rows 0-3 of the tile for tap, 4-7 for tap + 1.
+                                weightKernel4x32Pair(k, aAt[tap], bAt[tap], rows, a0, a1, a2, a3, lanes, l0, tile);
+                                for (int u = tap; u <= last; u++) {
+                                    for (int t = 0; t < n; t++) {
+                                        System.arraycopy(tile, ((u - tap) * MR + t) * 32, partials,
+                                                block * wSize + (u * rowCount + r0 + t) * laneCount + l0, cols);
+                                    }
+                                }
+                                l0 += step;
+                                continue;
+                            }
+                            for (int u = tap; u <= last; u++) {
+                                // dW_u[r0:r0+4, l0:l0+step] = Σ_m rows[a_t + aAt[m]] · lanes[bAt[m] + l0 ...]
+                                if (step == 64) {
+                                    weightKernel4x64(k, aAt[u], bAt[u], rows, a0, a1, a2, a3, lanes, l0, tile);
+                                } else if (wide) {
+                                    weightKernel4x32(k, aAt[u], bAt[u], rows, a0, a1, a2, a3, lanes, l0, tile);
+                                } else {
+                                    weightKernel4x16(k, aAt[u], bAt[u], rows, a0, a1, a2, a3, lanes, l0, tile);
+                                }
+                                for (int t = 0; t < n; t++) {
+                                    System.arraycopy(tile, t * step, partials,
+                                            block * wSize + (u * rowCount + r0 + t) * laneCount + l0, cols);
+                                }
                             }
                             l0 += step;
                         }
@@ -534,6 +560,94 @@ final class ChannelsLast {
             }
         }
         return Tensor.wrap(dw, g.weightShape());
+    }
+
+    /** Whether tap B's tables list tap A's pixels in the same order with x one float further: {@code aB = aA + 1}. */
+    private static boolean oneFloatRight(int[] aA, int[] bA, int[] aB, int[] bB) {
+        if (aA.length != aB.length) {
+            return false;
+        }
+        for (int m = 0; m < aA.length; m++) {
+            if (aB[m] != aA[m] + 1 || bB[m] != bA[m]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Two taps' 4 × 32 tiles at once, for taps whose tables list the same pixels with x one float apart
+     * ({@link #oneFloatRight}): {@link #weightKernel4x32}'s sums for the tap (rows 0-3 of {@code t}, 32 floats
+     * apart) and for the next (rows 4-7), each element the same FMA chain as the single tap's. Sixteen
+     * accumulators; per step two vectors of B and two table reads serve sixteen FMAs, where two single-tap tiles
+     * read them twice. On the stride-2 32→32 28×28 weight gradient's tables (one JVM, 4 samples, 1 thread, Zen 4):
+     * 106-107 GFLOP/s against 93-96 for the single-tap tile; the whole weight gradient (batch 64, six of its nine
+     * taps paired) 3-5% faster on 1 and 2 threads (four alternating pairs of JVMs each).
+     */
+    private static void weightKernel4x32Pair(int k, int[] aAt, int[] bAt, float[] a, int r0, int r1, int r2, int r3,
+                                             float[] b, int l0, float[] t) {
+        FloatVector c00 = FloatVector.zero(Z);
+        FloatVector c01 = FloatVector.zero(Z);
+        FloatVector c10 = FloatVector.zero(Z);
+        FloatVector c11 = FloatVector.zero(Z);
+        FloatVector c20 = FloatVector.zero(Z);
+        FloatVector c21 = FloatVector.zero(Z);
+        FloatVector c30 = FloatVector.zero(Z);
+        FloatVector c31 = FloatVector.zero(Z);
+        FloatVector d00 = FloatVector.zero(Z);
+        FloatVector d01 = FloatVector.zero(Z);
+        FloatVector d10 = FloatVector.zero(Z);
+        FloatVector d11 = FloatVector.zero(Z);
+        FloatVector d20 = FloatVector.zero(Z);
+        FloatVector d21 = FloatVector.zero(Z);
+        FloatVector d30 = FloatVector.zero(Z);
+        FloatVector d31 = FloatVector.zero(Z);
+        for (int m = 0; m < k; m++) {
+            int bp = bAt[m] + l0;
+            int ap = aAt[m];
+            FloatVector b0 = FloatVector.fromArray(Z, b, bp);
+            FloatVector b1 = FloatVector.fromArray(Z, b, bp + 16);
+            FloatVector v0 = FloatVector.broadcast(Z, a[r0 + ap]);
+            c00 = v0.fma(b0, c00);
+            c01 = v0.fma(b1, c01);
+            FloatVector u0 = FloatVector.broadcast(Z, a[r0 + ap + 1]);
+            d00 = u0.fma(b0, d00);
+            d01 = u0.fma(b1, d01);
+            FloatVector v1 = FloatVector.broadcast(Z, a[r1 + ap]);
+            c10 = v1.fma(b0, c10);
+            c11 = v1.fma(b1, c11);
+            FloatVector u1 = FloatVector.broadcast(Z, a[r1 + ap + 1]);
+            d10 = u1.fma(b0, d10);
+            d11 = u1.fma(b1, d11);
+            FloatVector v2 = FloatVector.broadcast(Z, a[r2 + ap]);
+            c20 = v2.fma(b0, c20);
+            c21 = v2.fma(b1, c21);
+            FloatVector u2 = FloatVector.broadcast(Z, a[r2 + ap + 1]);
+            d20 = u2.fma(b0, d20);
+            d21 = u2.fma(b1, d21);
+            FloatVector v3 = FloatVector.broadcast(Z, a[r3 + ap]);
+            c30 = v3.fma(b0, c30);
+            c31 = v3.fma(b1, c31);
+            FloatVector u3 = FloatVector.broadcast(Z, a[r3 + ap + 1]);
+            d30 = u3.fma(b0, d30);
+            d31 = u3.fma(b1, d31);
+        }
+        ((FloatVector) Z_TYPE.cast(c00)).intoArray(t, 0);
+        ((FloatVector) Z_TYPE.cast(c01)).intoArray(t, 16);
+        ((FloatVector) Z_TYPE.cast(c10)).intoArray(t, 32);
+        ((FloatVector) Z_TYPE.cast(c11)).intoArray(t, 48);
+        ((FloatVector) Z_TYPE.cast(c20)).intoArray(t, 64);
+        ((FloatVector) Z_TYPE.cast(c21)).intoArray(t, 80);
+        ((FloatVector) Z_TYPE.cast(c30)).intoArray(t, 96);
+        ((FloatVector) Z_TYPE.cast(c31)).intoArray(t, 112);
+        ((FloatVector) Z_TYPE.cast(d00)).intoArray(t, 128);
+        ((FloatVector) Z_TYPE.cast(d01)).intoArray(t, 144);
+        ((FloatVector) Z_TYPE.cast(d10)).intoArray(t, 160);
+        ((FloatVector) Z_TYPE.cast(d11)).intoArray(t, 176);
+        ((FloatVector) Z_TYPE.cast(d20)).intoArray(t, 192);
+        ((FloatVector) Z_TYPE.cast(d21)).intoArray(t, 208);
+        ((FloatVector) Z_TYPE.cast(d30)).intoArray(t, 224);
+        ((FloatVector) Z_TYPE.cast(d31)).intoArray(t, 240);
     }
 
     /**

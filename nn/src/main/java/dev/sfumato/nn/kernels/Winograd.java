@@ -7,6 +7,7 @@ import dev.sfumato.tensor.kernels.Gemm;
 import dev.sfumato.tensor.kernels.Kernels;
 import dev.sfumato.tensor.kernels.Scratch;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -795,6 +796,9 @@ final class Winograd {
 
     private static final VectorSpecies<Float> Z = FloatVector.SPECIES_512;   // 16 lanes
     private static final VectorSpecies<Float> Y = FloatVector.SPECIES_256;   // 8 lanes
+    /** Their exact vector classes: the tiles store their accumulators through a cast to them (see {@code Kernels}). */
+    private static final Class<? extends Vector<Float>> Z_TYPE = Z.vectorType();
+    private static final Class<? extends Vector<Float>> Y_TYPE = Y.vectorType();
 
     /**
      * One of the 16 products without the GEMM: {@code M[k, j] = Σ_c U[k, c] · V[c, j]}, U at {@code u[uOff + k·C_in
@@ -862,14 +866,14 @@ final class Winograd {
             c30 = u3.fma(b0, c30);
             c31 = u3.fma(b1, c31);
         }
-        c00.intoArray(m, c);
-        c01.intoArray(m, c + 16);
-        c10.intoArray(m, c + ld);
-        c11.intoArray(m, c + ld + 16);
-        c20.intoArray(m, c + 2 * ld);
-        c21.intoArray(m, c + 2 * ld + 16);
-        c30.intoArray(m, c + 3 * ld);
-        c31.intoArray(m, c + 3 * ld + 16);
+        ((FloatVector) Z_TYPE.cast(c00)).intoArray(m, c);
+        ((FloatVector) Z_TYPE.cast(c01)).intoArray(m, c + 16);
+        ((FloatVector) Z_TYPE.cast(c10)).intoArray(m, c + ld);
+        ((FloatVector) Z_TYPE.cast(c11)).intoArray(m, c + ld + 16);
+        ((FloatVector) Z_TYPE.cast(c20)).intoArray(m, c + 2 * ld);
+        ((FloatVector) Z_TYPE.cast(c21)).intoArray(m, c + 2 * ld + 16);
+        ((FloatVector) Z_TYPE.cast(c30)).intoArray(m, c + 3 * ld);
+        ((FloatVector) Z_TYPE.cast(c31)).intoArray(m, c + 3 * ld + 16);
     }
 
     /** {@link #tile4x32} for 16 columns: four 512-bit accumulators. */
@@ -885,10 +889,10 @@ final class Winograd {
             c2 = FloatVector.broadcast(Z, u[a + 2 * k + p]).fma(b0, c2);
             c3 = FloatVector.broadcast(Z, u[a + 3 * k + p]).fma(b0, c3);
         }
-        c0.intoArray(m, c);
-        c1.intoArray(m, c + ld);
-        c2.intoArray(m, c + 2 * ld);
-        c3.intoArray(m, c + 3 * ld);
+        ((FloatVector) Z_TYPE.cast(c0)).intoArray(m, c);
+        ((FloatVector) Z_TYPE.cast(c1)).intoArray(m, c + ld);
+        ((FloatVector) Z_TYPE.cast(c2)).intoArray(m, c + 2 * ld);
+        ((FloatVector) Z_TYPE.cast(c3)).intoArray(m, c + 3 * ld);
     }
 
     /** {@link #tile4x32} for 8 columns: four 256-bit accumulators. */
@@ -904,9 +908,9 @@ final class Winograd {
             c2 = FloatVector.broadcast(Y, u[a + 2 * k + p]).fma(b0, c2);
             c3 = FloatVector.broadcast(Y, u[a + 3 * k + p]).fma(b0, c3);
         }
-        c0.intoArray(m, c);
-        c1.intoArray(m, c + ld);
-        c2.intoArray(m, c + 2 * ld);
-        c3.intoArray(m, c + 3 * ld);
+        ((FloatVector) Y_TYPE.cast(c0)).intoArray(m, c);
+        ((FloatVector) Y_TYPE.cast(c1)).intoArray(m, c + ld);
+        ((FloatVector) Y_TYPE.cast(c2)).intoArray(m, c + 2 * ld);
+        ((FloatVector) Y_TYPE.cast(c3)).intoArray(m, c + 3 * ld);
     }
 }
