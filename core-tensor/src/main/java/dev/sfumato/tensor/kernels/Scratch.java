@@ -1,7 +1,7 @@
 package dev.sfumato.tensor.kernels;
 
 /**
- * A float buffer per thread for a kernel's temporaries, grown on demand and kept, so that work run once per task
+ * A float buffer (and an int buffer, for tables) per thread for a kernel's temporaries, grown on demand and kept, so that work run once per task
  * of a parallel loop allocates nothing once the buffers have their size. A parallel loop hands tasks to threads
  * one at a time, so a buffer allocated inside the task body is allocated once per task: for group norm's
  * backward, whose tasks were then single (sample, group) pairs, that was two arrays the size of the whole input
@@ -13,6 +13,7 @@ package dev.sfumato.tensor.kernels;
 public final class Scratch {
 
     private final ThreadLocal<float[]> local = ThreadLocal.withInitial(() -> new float[0]);
+    private final ThreadLocal<int[]> localInts = ThreadLocal.withInitial(() -> new int[0]);
 
     /** This thread's buffer, at least {@code size} floats long. */
     public float[] floats(int size) {
@@ -20,6 +21,16 @@ public final class Scratch {
         if (buf.length < size) {
             buf = new float[size];
             local.set(buf);
+        }
+        return buf;
+    }
+
+    /** This thread's int buffer, at least {@code size} ints long. */
+    public int[] ints(int size) {
+        int[] buf = localInts.get();
+        if (buf.length < size) {
+            buf = new int[size];
+            localInts.set(buf);
         }
         return buf;
     }

@@ -89,6 +89,8 @@ final class ChannelsLast {
     private static final Scratch RESULT = new Scratch();
     private static final Scratch TILE = new Scratch();
     private static final Scratch BLOCK_IMAGES = new Scratch();
+    /** toChannelsLast's table of pixel offsets (a new array per call was 4 MB of garbage per training step). */
+    private static final Scratch PIXELS = new Scratch();
 
     private ChannelsLast() {}
 
@@ -1070,7 +1072,7 @@ final class ChannelsLast {
         int plane = h * w;
         int c16 = block == 16 && plane >= 16 ? c - c % 16 : 0;
         if (c16 > 0) {
-            int[] at = pixelTable(plane);                                // pixel k's channels in xn
+            int[] at = PIXELS.ints(plane);                               // pixel k's channels in xn
             for (int i = 0; i < h; i++) {
                 for (int j = 0; j < w; j++) {
                     at[i * w + j] = ((i + padT) * wp + j + padL) * c;
@@ -1130,18 +1132,6 @@ final class ChannelsLast {
                 }
             }
         }
-    }
-
-    private static final ThreadLocal<int[]> PIXEL_TABLE = ThreadLocal.withInitial(() -> new int[0]);
-
-    /** This thread's table of pixel offsets, at least {@code size} long (a new one per call cost 4 MB a step). */
-    private static int[] pixelTable(int size) {
-        int[] table = PIXEL_TABLE.get();
-        if (table.length < size) {
-            table = new int[size];
-            PIXEL_TABLE.set(table);
-        }
-        return table;
     }
 
     /**
