@@ -96,7 +96,7 @@ public final class Gemm {
     private static int tileRows() {
         String p = System.getProperty("sfumato.gemm.rows");
         if (p == null || p.isBlank()) {
-            return FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512 ? 6 : 4;   // native 512-bit vectors
+            return Kernels.NATIVE_512 ? 6 : 4;
         }
         return switch (p.trim()) {
             case "4" -> 4;

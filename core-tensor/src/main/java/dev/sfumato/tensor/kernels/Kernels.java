@@ -40,6 +40,13 @@ public final class Kernels {
     public static final int LANES = F.length();
 
     /**
+     * Whether this CPU runs 512-bit vectors natively (AVX-512). The kernels that use 512-bit species (the GEMM's
+     * 6-row tile, the convolutions' channels-last tiles, {@link Transpose#transpose16}) take them only then;
+     * elsewhere the Vector API emulates them, 10-100x slower, and those kernels keep their 256-bit forms.
+     */
+    public static final boolean NATIVE_512 = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+
+    /**
      * Four floats and four doubles: the lanes of the kernels that compute in double (group norm's sums and
      * maps). Fixed at 128/256 bits, the widest double vector of AVX2. Those kernels write the conversion
      * ({@code convertShape(F2D, D4, 0)}, exact, and {@code convertShape(D2F, F4, 0)}, one rounding) inside

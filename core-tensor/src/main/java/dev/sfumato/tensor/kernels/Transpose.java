@@ -85,12 +85,6 @@ public final class Transpose {
         if (outRows > 7) c7.intoArray(dst, dOff + 7 * dStride);
     }
 
-    /**
-     * Whether {@link #transpose16} runs on native 512-bit vectors (AVX-512). Elsewhere the Vector API emulates
-     * them, many times slower, so callers keep the 8×8 form.
-     */
-    public static final boolean NATIVE_16 = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
-
     private static final VectorSpecies<Float> Z = FloatVector.SPECIES_512;
     /** Z's exact vector class: the rows are stored through a cast to it (see {@link Kernels} on boxing). */
     private static final Class<? extends Vector<Float>> Z_TYPE = Z.vectorType();
@@ -120,8 +114,8 @@ public final class Transpose {
      * 2i and 2i + 1, interleaved (Stone 1971, "Parallel Processing with the Perfect Shuffle"); after log₂ 16
      * rounds row j holds column j. Each round is 16 two-vector selections (one {@code vpermt2ps} each on
      * AVX-512): 64 for 256 floats, against 96 for the four 8×8 blocks of {@link #transpose8}, which measured
-     * 29 against 53 ns per 256 floats in L1 on Zen 4. Write-only to {@code dst}; takes and returns no vectors
-     * (see {@link #transpose8}).
+     * 29 against 53 ns per 256 floats in L1 on Zen 4. Callers take it where {@link Kernels#NATIVE_512}, the 8×8
+     * form elsewhere. Write-only to {@code dst}; takes and returns no vectors (see {@link #transpose8}).
      */
     public static void transpose16(float[] src, int sOff, int sStride, float[] dst, int dOff, int[] dAt, int atOff,
                                    float[] addend, int addOff) {

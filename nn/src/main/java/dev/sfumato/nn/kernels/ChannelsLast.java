@@ -66,7 +66,7 @@ final class ChannelsLast {
      * a 6 × 32 tile (Zen 4 runs a 512-bit FMA in two halves, so eight accumulators already cover its latency)
      * and 91-93 for the 4 × 16 tile in 256-bit registers; a 6 × 16 tile there was slower still (83-87).
      */
-    static final boolean WIDE = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+    static final boolean WIDE = Kernels.NATIVE_512;
 
     private static final VectorSpecies<Float> F = Kernels.F;                 // 8 lanes
     private static final VectorSpecies<Float> Z = FloatVector.SPECIES_512;  // 16 lanes
@@ -1033,7 +1033,7 @@ final class ChannelsLast {
      * Width of the register transposes of the layout moves where they are vectors: 16 × 16 blocks in 512-bit
      * registers on AVX-512 ({@link Transpose#transpose16}: 0.55× the time of four 8 × 8 blocks), 8 × 8 elsewhere.
      */
-    static final int MOVE_BLOCK = Transpose.NATIVE_16 ? 16 : 8;
+    static final int MOVE_BLOCK = Kernels.NATIVE_512 ? 16 : 8;
 
     /**
      * {@code xn[((h + padT)·W_p + w + padL)·C + c] = x[xOff + (c·H + h)·W + w]}, zero in the border: one sample
