@@ -31,7 +31,7 @@ for t in $THREADS; do
         "$java" --add-modules=jdk.incubator.vector -Xmx8g -cp "$jar" dev.sfumato.benchmarks.nn.ConvRunner \
             --threads "$t" --reps "$REPS" --shapes "$SHAPES" 2>/dev/null | tail -n +2 | sed 's/^/sfumato\t/' >> "$out/all.tsv"
         echo "threads=$t round $r/$ROUNDS: PyTorch ..." >&2
-        OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=$t "$PYTHON" "$root/benchmarks/scripts/conv_vs_torch.py" \
+        env "${TORCH_MALLOC_ENV[@]}" OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=$t "$PYTHON" "$root/benchmarks/scripts/conv_vs_torch.py" \
             --threads "$t" --reps "$REPS" --shapes "$SHAPES" | tail -n +2 | sed 's/^/torch\t/' >> "$out/all.tsv"
     done
 done

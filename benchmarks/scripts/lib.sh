@@ -46,3 +46,13 @@ require_openblas() {
         return 1
     fi
 }
+
+# Environment for the PyTorch processes: glibc malloc keeps the blocks PyTorch frees instead of returning
+# them to the kernel. With glibc's defaults a block over the (dynamic) mmap threshold is unmapped when
+# freed, and the heap's top is trimmed past 2x that threshold, so in some processes every call's fresh
+# tensors fault their pages in again: PyTorch's stride-2 32->32 28x28 input gradient then took 11-13 ms
+# on 1 thread instead of 3.6-4.4 (3,300 more minor page faults per call; which mode a process got
+# depended on its allocation history, so PyTorch's times were bimodal from run to run). The peer should
+# run at its best: these pin the fast mode (mmap only above 32 MB, the most glibc allows; trim only
+# past 1 GB), as jemalloc or tcmalloc would, which PyTorch's CPU tuning guide recommends.
+TORCH_MALLOC_ENV=(MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=1073741824)

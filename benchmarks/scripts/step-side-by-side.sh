@@ -143,7 +143,7 @@ for round in $(seq "$ROUNDS"); do
                 dev.sfumato.benchmarks.diffusion.StepRunner \
                 --mode "$mode" --batch "$BATCH" --threads "$t" --warmup "$WARMUP" --steps "$STEPS"
             echo "threads=$t $mode round $r/$ROUNDS: PyTorch ..." >&2
-            run PyTorch env OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS="$t" "$PYTHON" \
+            run PyTorch env "${TORCH_MALLOC_ENV[@]}" OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS="$t" "$PYTHON" \
                 "$root/benchmarks/scripts/ddpm_step_torch.py" \
                 --mode "$mode" --batch "$BATCH" --threads "$t" --warmup "$WARMUP" --steps "$STEPS"
             if [ "$DJL" = 1 ]; then
