@@ -49,6 +49,8 @@ public class Variable {
     private final Node gradFn;
     private boolean requiresGrad;
     private Tensor grad;
+    /** Whether {@link #grad()} has handed the present {@link #grad} out (else this Variable holds its only reference). */
+    private boolean gradHandedOut;
     private AccumulateGrad accumulator;
     private String name;
 
@@ -112,11 +114,20 @@ public class Variable {
 
     /** The accumulated gradient {@code dL/dthis} of a leaf, or null before the first backward. */
     public Tensor grad() {
+        gradHandedOut = true;
         return grad;
     }
 
-    /** Forgets the accumulated gradient (sets it to null, as PyTorch's {@code zero_grad(set_to_none=True)}). */
+    /**
+     * Forgets the accumulated gradient (sets it to null, as PyTorch's {@code zero_grad(set_to_none=True)}). A
+     * large gradient that {@link #grad()} never handed out has no other reference, so its array goes back to the
+     * {@link Recycler}'s pool for the next tensor of its size, as PyTorch's allocator reuses the block that
+     * {@code x.grad = None} frees; one that was handed out is left to its holder.
+     */
     public void zeroGrad() {
+        if (grad != null && !gradHandedOut) {
+            Recycler.recycleDropped(grad);
+        }
         grad = null;
     }
 
@@ -159,8 +170,13 @@ public class Variable {
         if (grad == null) {
             grad = owned && g.isContiguous() ? g : g.clone();
         } else {
-            grad = grad.add(g);
+            Tensor previous = grad;
+            grad = previous.add(g);
+            if (!gradHandedOut) {
+                Recycler.recycleDropped(previous);
+            }
         }
+        gradHandedOut = false;
         Recycler.exempt(grad);
     }
 

@@ -134,6 +134,29 @@ class RecyclerTest {
         }
     }
 
+    /** What core-autograd's zeroGrad does with a leaf's gradient that nobody else holds. */
+    @Test
+    void recycleDroppedPoolsAnUntrackedTensorButNeverAKeptOrRetainedOne() {
+        Tensor dropped = Tensor.full(5f, N);                           // outside any scope: untracked
+        float[] array = dropped.data();
+        assertTrue(Recycler.recycleDropped(dropped));
+        assertThrows(IllegalStateException.class, dropped::data);
+        assertFalse(Recycler.recycleDropped(dropped), "only once");
+        assertSame(array, Tensor.empty(N).data(), "the next tensor of its length takes the array");
+        try (Recycler.Scope scope = Recycler.open()) {
+            Tensor tracked = Tensor.ones(N);
+            Tensor kept = scope.keep(Tensor.ones(N));
+            Tensor retained = Tensor.ones(N);
+            Recycler.retain(retained);
+            assertTrue(Recycler.recycleDropped(tracked));
+            assertThrows(IllegalStateException.class, tracked::data);
+            assertFalse(Recycler.recycleDropped(kept));
+            assertFalse(Recycler.recycleDropped(retained));
+            assertEquals(1f, kept.get(N - 1));
+            assertEquals(1f, retained.get(N - 1));
+        }
+    }
+
     @Test
     void whatAnInnerScopeKeepsTheOuterOneRecyclesUnlessItKeepsItToo() {
         Tensor inner;
