@@ -473,14 +473,30 @@ final class ChannelsLast {
                 perSample[tap] = m / per;
             }
         });
-        // Taps read in pairs on 32-lane slivers (weightKernel4x32Pair): tap and tap + 1 of a kernel row whose tables
-        // list the same output pixels with x one float to the right (3×3, stride 2, padding 1, even width: q = 1
-        // and 2 of each row; q = 0 misses the first column). Only with x's planes as the rows (dy in the lanes).
-        boolean[] paired = new boolean[taps];
-        for (int tap = 0; tap + 1 < taps; tap++) {
-            paired[tap] = wide && dyLanes && (tap == 0 || !paired[tap - 1]) && (tap + 1) % g.kW() != 0
-                    && perSample[tap + 1] == perSample[tap]
-                    && oneFloatRight(aAt[tap], bAt[tap], aAt[tap + 1], bAt[tap + 1], per * perSample[tap]);
+        // Taps read in pairs on 32-lane slivers (weightKernel4x32Pair): a tap and the first later one whose table
+        // lists the same output pixels with x a fixed distance further (partner, at shift). 3×3, stride 2,
+        // padding 1, even sizes: q = 1 and 2 of each kernel row (one float apart), and q = 0 of rows 1 and 2 (one
+        // row of x apart; q = 0 misses the first column, row 0 the first row), so 8 of the 9 taps go in pairs.
+        // Only with x's planes as the rows (dy in the lanes).
+        int[] partner = new int[taps];
+        int[] shift = new int[taps];
+        boolean[] second = new boolean[taps];
+        java.util.Arrays.fill(partner, -1);
+        for (int tap = 0; tap < taps && wide && dyLanes; tap++) {
+            for (int u = tap + 1; u < taps && !second[tap] && partner[tap] < 0; u++) {
+                if (!second[u] && perSample[u] == perSample[tap]) {
+                    int d = constantShift(aAt[tap], bAt[tap], aAt[u], bAt[u], per * perSample[tap]);
+                    if (d != 0) {
+                        partner[tap] = u;
+                        shift[tap] = d;
+                        second[u] = true;
+                    }
+                }
+            }
+        }
+        int[][] group = new int[taps][];                                 // the taps computed at tap: it and its partner
+        for (int tap = 0; tap < taps; tap++) {
+            group[tap] = partner[tap] < 0 ? new int[] {tap} : new int[] {tap, partner[tap]};
         }
         float[] rows = rowTensor.data();
         // Per block: [tap][row][lane], every element written; a pooled array (1.2 MB at 32 channels and 28×28).
@@ -500,11 +516,11 @@ final class ChannelsLast {
                 }
                 int rows0 = rowTensor.offset() + first * rowSample;
                 for (int tap = 0; tap < taps; tap++) {
-                    if (tap > 0 && paired[tap - 1]) {
-                        continue;                                        // computed with the tap before it
+                    if (second[tap]) {
+                        continue;                                        // computed with its partner
                     }
                     int k = count * perSample[tap];
-                    int last = paired[tap] ? tap + 1 : tap;
+                    int[] both = group[tap];
                     for (int r0 = 0; r0 < rowCount; r0 += MR) {
                         // A tile past the last row repeats it and drops it.
                         int n = Math.min(MR, rowCount - r0);
@@ -517,19 +533,20 @@ final class ChannelsLast {
                             // narrow one), the last sliver partial.
                             int step = wide && laneCount - l0 >= 64 ? 64 : width;
                             int cols = Math.min(step, laneCount - l0);
-                            if (last > tap && step == 32) {
-                                // Both taps at once: rows 0-3 of the tile for tap, 4-7 for tap + 1.
-                                weightKernel4x32Pair(k, aAt[tap], bAt[tap], rows, a0, a1, a2, a3, lanes, l0, tile);
-                                for (int u = tap; u <= last; u++) {
+                            if (both.length == 2 && step == 32) {
+                                // Both taps at once: rows 0-3 of the tile for tap, 4-7 for its partner.
+                                weightKernel4x32Pair(k, aAt[tap], bAt[tap], shift[tap], rows, a0, a1, a2, a3, lanes, l0,
+                                        tile);
+                                for (int i = 0; i < 2; i++) {
                                     for (int t = 0; t < n; t++) {
-                                        System.arraycopy(tile, ((u - tap) * MR + t) * 32, partials,
-                                                block * wSize + (u * rowCount + r0 + t) * laneCount + l0, cols);
+                                        System.arraycopy(tile, (i * MR + t) * 32, partials,
+                                                block * wSize + (both[i] * rowCount + r0 + t) * laneCount + l0, cols);
                                     }
                                 }
                                 l0 += step;
                                 continue;
                             }
-                            for (int u = tap; u <= last; u++) {
+                            for (int u : both) {
                                 // dW_u[r0:r0+4, l0:l0+step] = Σ_m rows[a_t + aAt[m]] · lanes[bAt[m] + l0 ...]
                                 if (step == 64) {
                                     weightKernel4x64(k, aAt[u], bAt[u], rows, a0, a1, a2, a3, lanes, l0, tile);
@@ -566,30 +583,34 @@ final class ChannelsLast {
     }
 
     /**
-     * Whether tap B's first {@code count} table entries list tap A's pixels in the same order with x one float
-     * further: {@code aB = aA + 1}, {@code bB = bA}.
+     * The distance d by which tap B's first {@code count} table entries list tap A's pixels in the same order with
+     * x further ({@code aB = aA + d}, {@code bB = bA}), or 0 when they do not.
      */
-    private static boolean oneFloatRight(int[] aA, int[] bA, int[] aB, int[] bB, int count) {
+    private static int constantShift(int[] aA, int[] bA, int[] aB, int[] bB, int count) {
+        int d = count > 0 ? aB[0] - aA[0] : 0;
         for (int m = 0; m < count; m++) {
-            if (aB[m] != aA[m] + 1 || bB[m] != bA[m]) {
-                return false;
+            if (aB[m] != aA[m] + d || bB[m] != bA[m]) {
+                return 0;
             }
         }
-        return true;
+        return d;
     }
 
     /**
-     * Two taps' 4 × 32 tiles at once, for taps whose tables list the same pixels with x one float apart
-     * ({@link #oneFloatRight}): {@link #weightKernel4x32}'s sums for the tap (rows 0-3 of {@code t}, 32 floats
-     * apart) and for the next (rows 4-7), each element the same FMA chain as the single tap's. Sixteen
+     * Two taps' 4 × 32 tiles at once, for taps whose tables list the same pixels with x {@code d} floats apart
+     * ({@link #constantShift}): {@link #weightKernel4x32}'s sums for the tap (rows 0-3 of {@code t}, 32 floats
+     * apart) and for its partner (rows 4-7), each element the same FMA chain as the single tap's. Sixteen
      * accumulators; per step two vectors of B and two table reads serve sixteen FMAs, where two single-tap tiles
      * read them twice. On the stride-2 32→32 28×28 weight gradient's tables (one JVM, 4 samples, 1 thread, Zen 4):
      * 106-107 GFLOP/s against 93-96 for the single-tap tile; the whole weight gradient (batch 64, six of its nine
-     * taps paired) 9-10% faster on 1 and 2 threads (four alternating pairs of JVMs each: medians 3.01 → 2.72 ms
-     * and 1.47 → 1.33 ms).
+     * taps paired, those one float apart) 9-10% faster on 1 and 2 threads (four alternating pairs of JVMs each:
+     * medians 3.01 → 2.72 ms and 1.47 → 1.33 ms). Pairing q = 0 of kernel rows 1 and 2 as well ({@code d} one row
+     * of x; eight of the nine taps): that weight gradient alone, its x in cache, 2.99 → 2.50 ms on 1 thread; inside
+     * a fwd+bwd, where each block's x comes from memory (the block's first tap waits for it), no change (9.65 ms
+     * either way, alternating in one JVM).
      */
-    private static void weightKernel4x32Pair(int k, int[] aAt, int[] bAt, float[] a, int r0, int r1, int r2, int r3,
-                                             float[] b, int l0, float[] t) {
+    private static void weightKernel4x32Pair(int k, int[] aAt, int[] bAt, int d, float[] a, int r0, int r1, int r2,
+                                             int r3, float[] b, int l0, float[] t) {
         FloatVector c00 = FloatVector.zero(Z);
         FloatVector c01 = FloatVector.zero(Z);
         FloatVector c10 = FloatVector.zero(Z);
@@ -614,25 +635,25 @@ final class ChannelsLast {
             FloatVector v0 = FloatVector.broadcast(Z, a[r0 + ap]);
             c00 = v0.fma(b0, c00);
             c01 = v0.fma(b1, c01);
-            FloatVector u0 = FloatVector.broadcast(Z, a[r0 + ap + 1]);
+            FloatVector u0 = FloatVector.broadcast(Z, a[r0 + ap + d]);
             d00 = u0.fma(b0, d00);
             d01 = u0.fma(b1, d01);
             FloatVector v1 = FloatVector.broadcast(Z, a[r1 + ap]);
             c10 = v1.fma(b0, c10);
             c11 = v1.fma(b1, c11);
-            FloatVector u1 = FloatVector.broadcast(Z, a[r1 + ap + 1]);
+            FloatVector u1 = FloatVector.broadcast(Z, a[r1 + ap + d]);
             d10 = u1.fma(b0, d10);
             d11 = u1.fma(b1, d11);
             FloatVector v2 = FloatVector.broadcast(Z, a[r2 + ap]);
             c20 = v2.fma(b0, c20);
             c21 = v2.fma(b1, c21);
-            FloatVector u2 = FloatVector.broadcast(Z, a[r2 + ap + 1]);
+            FloatVector u2 = FloatVector.broadcast(Z, a[r2 + ap + d]);
             d20 = u2.fma(b0, d20);
             d21 = u2.fma(b1, d21);
             FloatVector v3 = FloatVector.broadcast(Z, a[r3 + ap]);
             c30 = v3.fma(b0, c30);
             c31 = v3.fma(b1, c31);
-            FloatVector u3 = FloatVector.broadcast(Z, a[r3 + ap + 1]);
+            FloatVector u3 = FloatVector.broadcast(Z, a[r3 + ap + d]);
             d30 = u3.fma(b0, d30);
             d31 = u3.fma(b1, d31);
         }
