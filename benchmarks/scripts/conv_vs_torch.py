@@ -3,7 +3,10 @@
 dev.sfumato.benchmarks.nn.ConvRunner, printing the same TSV (shape, threads, op, median_ms, best_ms, values).
 
 Run with Debian's python3-torch 1.13 (/usr/bin/python3). Set OPENBLAS_NUM_THREADS=1 for 2-thread runs:
-Debian's OpenBLAS threads busy-wait and fight torch's own pool (see shared/MEASURING.md).
+Debian's OpenBLAS threads busy-wait and fight torch's own pool (see shared/MEASURING.md). Run it as
+conv-side-by-side.sh does, with lib.sh's TORCH_MALLOC_ENV (MALLOC_MMAP_THRESHOLD_=33554432
+MALLOC_TRIM_THRESHOLD_=1073741824): without it glibc may hand PyTorch's freed tensors back to the kernel, and a
+process then runs 2-3x slower on the large shapes, page-faulting its fresh tensors in on every call.
 """
 import argparse
 import re
