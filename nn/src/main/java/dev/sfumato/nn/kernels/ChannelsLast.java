@@ -840,8 +840,8 @@ final class ChannelsLast {
      * out of general registers in the inner one (the outer loop's row starts, segment and stride stay live) and kept
      * B's base in a vector register, moving it back every step: 103-109 GFLOP/s on a synthetic product of the
      * stride-2 shapes' sizes (1 thread, Zen 4, FMA peak 116), against 113-116 with the table, which costs one int
-     * load per step (same bits). Measured on the fwd+bwd of the stride-2 convolutions, alternating pairs of JVMs:
-     * 5-6% less time.
+     * load per step (same bits). On the stride-2 convolutions (batch 64, three alternating pairs of JVMs): the
+     * forward 5-6% less time, the fwd+bwd 3-11%.
      *
      * <p>{@link dev.sfumato.tensor.kernels.GatherGemm} computes the same kind of product (A rows through a table,
      * in segments), but cuts K into blocks whose partial sums it adds into C, has only the 4 × 16 tile, and writes
