@@ -22,11 +22,11 @@ import jdk.incubator.vector.VectorSpecies;
  * 19: 10× the time for the channels-last kernels, depending on which convolution ran first in the JVM). The GEMM's
  * micro-kernels have not been seen to box (run after the convolutions, the same speed) and store as before.
  *
- * <p>A third way a kernel loses speed without boxing: general-register pressure in its inner loop. With 16
- * accumulators in vector registers C2 has about a dozen general registers left; a kernel that walked K in a loop
- * over segments around a loop over the run kept the outer loop's values live and C2 parked B's base in a vector
- * register, moving it back every step (6-10% below the same kernel with one loop over K and a table of A offsets;
- * session 20, {@code ChannelsLast.product}).
+ * <p>A third way a kernel loses speed, without boxing: general-register pressure in its inner loop. x86-64 has 16
+ * general registers, a few of them C2's own (the thread, the stack); array bases, row offsets, indices and the
+ * loop's bounds share the rest. A kernel that walked K in a loop over segments around a loop over the run kept the
+ * outer loop's values live, and C2 parked B's base in a vector register and moved it back every step (6-10% below
+ * the same kernel with one loop over K and a table of A offsets; session 20, {@code ChannelsLast.product}).
  */
 public final class Kernels {
 
