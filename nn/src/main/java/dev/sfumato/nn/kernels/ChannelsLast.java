@@ -91,8 +91,6 @@ final class ChannelsLast {
     private static final Scratch BLOCK_IMAGES = new Scratch();
     /** toChannelsLast's table of pixel offsets (a new array per call was 4 MB of garbage per training step). */
     private static final Scratch PIXELS = new Scratch();
-    /** product's table of A offsets along K. */
-    private static final Scratch OFFSETS = new Scratch();
 
     private ChannelsLast() {}
 
@@ -179,6 +177,7 @@ final class ChannelsLast {
             }
         }
         float[] slivers = slivers(w.data(), w.offset(), rowAt, cIn * taps, cOut, width);
+        int[] aOff = runOffsets(g.kH(), run, wp * cIn);                   // kernel row p: p·W_p·C_in floats on
         // A task is a group of samples whose pixels together are rows of one product, so that the last tile of
         // 4 rows is not mostly waste at small sizes (7×7 = 49 pixels: 52 rows computed alone, 196 for 196 in a
         // group of 4). Row tables: output pixel (i, j) of the group's sample s reads from input pixel
@@ -208,7 +207,7 @@ final class ChannelsLast {
                             wp, xn, s * image, vectors);
                 }
                 // Yᵀ [count·pixels, C_out] = col [count·pixels, kH·kW·C_in] · Wᵀ [kH·kW·C_in, C_out]
-                product(wide, count * pixels, cOut, g.kH(), run, wp * cIn, xn, aRow, slivers, yt, cRow);
+                product(wide, count * pixels, cOut, aOff, xn, aRow, slivers, yt, cRow);
                 for (int s = 0; s < count; s++) {
                     fromChannelsLast(yt, s * outSample, pixels, cOut, bias, yd, (first + s) * outSample, vectors);
                 }
@@ -274,7 +273,7 @@ final class ChannelsLast {
     }
 
     /** One class of dx's pixels: the rows of dx it covers, where each reads dy, and its taps' weights. */
-    private record PixelClass(int pixels, int segments, int run, int[] aRow, int[] cRow, float[] slivers) {}
+    private record PixelClass(int pixels, int[] aOff, int[] aRow, int[] cRow, float[] slivers) {}
 
     /**
      * {@link #backwardInput(ConvGeometry, Tensor, Tensor)} with the layout moves in vectors or one by one, on the
@@ -339,7 +338,9 @@ final class ChannelsLast {
                     }
                 }
                 float[] slivers = slivers(wd0, wo, rowAt, g.kH() * g.kW(), cIn, width);
-                classes[rh * sw + rw] = new PixelClass(pixels, mh, mw * cOut, aRow, cRow, slivers);
+                // Segment u (a row of dy) is a run of mw·C_out floats, W_d·C_out after the one before.
+                classes[rh * sw + rw] = new PixelClass(pixels, runOffsets(mh, mw * cOut, wd * cOut), aRow, cRow,
+                        slivers);
             }
         }
         Tensor dx = Tensor.empty(g.inputShape());
@@ -358,7 +359,7 @@ final class ChannelsLast {
                 }
                 for (PixelClass pc : classes) {
                     int m = count * pc.pixels();
-                    if (pc.segments() == 0 || pc.run() == 0) {
+                    if (pc.aOff().length == 0) {
                         // No tap reaches these pixels (a kernel narrower than the stride): their gradient is zero.
                         for (int r = 0; r < m; r++) {
                             java.util.Arrays.fill(dxn, pc.cRow()[r], pc.cRow()[r] + cIn, 0f);
@@ -366,8 +367,7 @@ final class ChannelsLast {
                         continue;
                     }
                     // dXᵀ_class [count·pixels, C_in] = dy runs [count·pixels, taps·C_out] · B_class [taps·C_out, C_in]
-                    product(wide, m, cIn, pc.segments(), pc.run(), wd * cOut, dyn, pc.aRow(), pc.slivers(), dxn,
-                            pc.cRow());
+                    product(wide, m, cIn, pc.aOff(), dyn, pc.aRow(), pc.slivers(), dxn, pc.cRow());
                 }
                 for (int s = 0; s < count; s++) {
                     fromChannelsLast(dxn, s * inSample, g.h() * g.w(), cIn, null, dxd, (first + s) * inSample, vectors);
@@ -831,35 +831,40 @@ final class ChannelsLast {
     }
 
     /**
-     * {@code c[cRow[i] + j] = Σ_{s < segments} Σ_{p < run} a[aRow[i] + s·segStride + p] · B[s·run + p, j]} for the
-     * m rows i and the n columns j, B in slivers of {@link #sliverWidth} columns ({@link #sliverIndex}). Each element
-     * is one FMA chain over (s, p) from zero, on any kernel.
-     *
-     * <p>The kernels walk K in one loop, reading A's offset for step κ = s·run + p from a table ({@code aOff[κ] =
-     * s·segStride + p}), rather than in a loop over segments around a loop over the run. With the two loops C2 ran
-     * out of general registers in the inner one (the outer loop's row starts, segment and stride stay live) and kept
-     * B's base in a vector register, moving it back every step: 103-109 GFLOP/s on a synthetic product of the
-     * stride-2 shapes' sizes (1 thread, Zen 4, FMA peak 116), against 113-116 with the table, which costs one int
-     * load per step (same bits). On the stride-2 convolutions (batch 64, three alternating pairs of JVMs): the
-     * forward 5-6% less time, the fwd+bwd 3-11%.
+     * A's offsets along K for rows that read {@code segments} runs of {@code run} floats, {@code segStride} apart:
+     * step κ = s·run + p reads a row's start + s·segStride + p. The products' kernels walk K in one loop through this
+     * table rather than in a loop over segments around a loop over the run: with the two loops C2 ran out of general
+     * registers in the inner one (the outer loop's row starts, segment and stride stay live) and kept B's base in a
+     * vector register, moving it back every step: 103-109 GFLOP/s on a synthetic product of the stride-2 shapes'
+     * sizes (1 thread, Zen 4, FMA peak 116), against 113-116 with the table, which costs one int load per step (same
+     * bits). On the stride-2 convolutions (batch 64, three alternating pairs of JVMs): the forward 5-6% less time,
+     * the fwd+bwd 3-11%.
+     */
+    static int[] runOffsets(int segments, int run, int segStride) {
+        int[] aOff = new int[segments * run];
+        for (int s = 0; s < segments; s++) {
+            for (int p = 0; p < run; p++) {
+                aOff[s * run + p] = s * segStride + p;
+            }
+        }
+        return aOff;
+    }
+
+    /**
+     * {@code c[cRow[i] + j] = Σ_{κ < K} a[aRow[i] + aOff[κ]] · B[κ, j]} for the m rows i and the n columns j, K =
+     * {@code aOff.length} ({@link #runOffsets}), B in slivers of {@link #sliverWidth} columns ({@link #sliverIndex}).
+     * Each element is one FMA chain over κ from zero, on any kernel.
      *
      * <p>{@link dev.sfumato.tensor.kernels.GatherGemm} computes the same kind of product (A rows through a table,
      * in segments), but cuts K into blocks whose partial sums it adds into C, has only the 4 × 16 tile, and writes
      * C's rows contiguously; here K stays one chain, so that the 512-bit tile gives the 256-bit one's bits, and C's
      * rows go through a table too (the input gradient's classes write into every s-th pixel).
      */
-    static void product(boolean wide, int m, int n, int segments, int run, int segStride, float[] a, int[] aRow,
-                        float[] b, float[] c, int[] cRow) {
+    static void product(boolean wide, int m, int n, int[] aOff, float[] a, int[] aRow, float[] b, float[] c,
+                        int[] cRow) {
         int width = sliverWidth(wide, n);
-        int k = segments * run;
+        int k = aOff.length;
         float[] tile = TILE.floats(MR * width);
-        // Step κ = s·run + p of K reads A at row + aOff[κ] = row + s·segStride + p: one loop over K in the kernels.
-        int[] aOff = OFFSETS.ints(k);
-        for (int s = 0; s < segments; s++) {
-            for (int p = 0; p < run; p++) {
-                aOff[s * run + p] = s * segStride + p;
-            }
-        }
         for (int j0 = 0; j0 < n; j0 += width) {
             int bOff = (j0 / width) * k * width;
             int cols = Math.min(width, n - j0);
