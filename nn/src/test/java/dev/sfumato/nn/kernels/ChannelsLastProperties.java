@@ -142,9 +142,9 @@ class ChannelsLastProperties {
     /**
      * The products' parts ({@link ChannelsLast#parts}) on the U-Net's stride-2 64→64 14×14 forward, a group of 4
      * samples: the first output row reads kernel rows 1 and 2 only, the first column kernel columns 1 and 2, the
-     * corner both, so 52 of the 196 rows have a shorter K (9.3% of the FMAs left out); at 28×28 and one sample a
-     * row, the rows of the first output row and column that would leave a partial tile (1 each, and the corner)
-     * keep the full K.
+     * corner both, so 52 of the 196 rows have a shorter K (9.3% of the FMAs left out); at 28×28, one sample per
+     * group, the rows of the first output row and column that would leave a partial tile (one of each, and the
+     * corner) keep the full K.
      */
     @Test
     void partsLeaveOutTheBorderTaps() {
