@@ -19,20 +19,21 @@ import jdk.incubator.vector.VectorSpecies;
  * and the weight gradient of stride-1 ones with 32 channels each way (where the lanes fill; see the
  * {@code appliesTo} rules, which {@link Conv2dKernels} follows).
  *
- * <p>Trick, forward: copy one sample into a zero-padded channels-last buffer {@code xn [H_p, W_p, C_in]}
- * ({@link #toChannelsLast}). For kernel row p, output pixel (i, j) reads the {@code kW·C_in} floats of
- * {@code xn} from {@code ((s_h·i + p)·W_p + s_w·j)·C_in}: one contiguous run over (q, c), whatever the stride.
- * So the forward, transposed,
+ * <p>Trick, forward: the output channels are the lanes, and x is read where it lies. The forward, transposed,
  * <pre>
  * Yᵀ [H_out·W_out, C_out] = col [H_out·W_out, kH·kW·C_in] · Wᵀ [kH·kW·C_in, C_out]
  * </pre>
- * is a product whose A rows are addressed through a table of pixel starts, each row kH runs of
- * {@code kW·C_in} floats {@code W_p·C_in} apart, and whose B is the weights reordered to (p, q, c) and cut
- * into dense slivers once per call ({@link #product}). No column is computed and dropped, no panel is packed
- * per sample, and the image is read once. The rows whose window reaches into the zero border form products of
- * their own whose K leaves those taps out, each element with the same FMA chain minus exact zeros ({@link #parts}:
- * 9.3% of the FMAs of a 3×3 stride-2 convolution at 14×14). Register transposes move the pixel-major result into
- * NCHW ({@link #fromChannelsLast}).
+ * is a product whose B is the weights reordered to (p, q, c) and cut into dense slivers once per call, and whose
+ * A is never formed: output pixel (i, j) is a row that starts at its window's corner in the NCHW sample, x[0, s_h·i −
+ * pad_h, s_w·j − pad_w], and step (p, q, c) reads x[c, ·+p, ·+q], {@code c·H·W + p·W + q} floats on, from a table
+ * shared by every row ({@link #product}). The micro-kernel broadcasts one float of A per row and step anyway, so
+ * reading it from x's planes costs what reading it from a channels-last copy did, and the copy (a transpose of the
+ * whole input, its reads from memory in a phase of their own) is gone: the forward alone 8-13% faster on one thread
+ * (stride-2 32→32 28×28 and 64→64 14×14). A stride costs nothing, no column is computed and dropped, and no panel is
+ * packed per sample. Rows whose window reaches past the image form products of their own whose K lists only their
+ * taps inside it ({@link #parts}: 9.3% of the FMAs of a 3×3 stride-2 convolution at 14×14; with no zero border to
+ * read, a row never lists a tap outside). Register transposes move the pixel-major result into NCHW
+ * ({@link #fromChannelsLast}).
  *
  * <p>Trick, input gradient: dx(h, w) collects dy(i, j)·w(p, q) over the taps with {@code s_h·i + p − pad_h = h},
  * that is {@code p ≡ h + pad_h (mod s_h)}. The pixels of dx fall into s_h·s_w classes by (h + pad_h) mod s_h
@@ -176,8 +177,6 @@ final class ChannelsLast {
     static Tensor forward(ConvGeometry g, Tensor x, Tensor w, float[] bias, boolean vectors, boolean wide) {
         int cIn = g.cIn();
         int cOut = g.cOut();
-        int hp = g.h() + 2 * g.padH();
-        int wp = g.w() + 2 * g.padW();
         int pixels = g.hOut() * g.wOut();
         int width = sliverWidth(wide, cOut);
         // Wᵀ[(p, q, c), o] = w[o, c, p, q]: row (p·kW + q)·C_in + c, column o
@@ -196,26 +195,21 @@ final class ChannelsLast {
         int last = g.n() - (Math.ceilDiv(g.n(), per) - 1) * per;         // samples in the last group
         Part[] whole = forwardParts(g, per, slivers, width);
         Part[] tail = last == per ? whole : forwardParts(g, last, slivers, width);
-        int image = hp * wp * cIn;
         Tensor y = Tensor.empty(g.outputShape());
         float[] xd = x.data();
         float[] yd = y.data();
         int inSample = cIn * g.h() * g.w();
         int outSample = cOut * pixels;
         Parallel.forRange(Math.ceilDiv(g.n(), per), (t0, t1) -> {
-            float[] xn = IMAGE.floats(per * image);
             float[] yt = RESULT.floats(per * outSample);
             for (int task = t0; task < t1; task++) {
                 int first = task * per;
                 int count = Math.min(per, g.n() - first);
-                for (int s = 0; s < count; s++) {
-                    toChannelsLast(xd, x.offset() + (first + s) * inSample, cIn, g.h(), g.w(), g.padH(), g.padW(), hp,
-                            wp, xn, s * image, vectors);
-                }
-                // Yᵀ [count·pixels, C_out] = col [count·pixels, kH·kW·C_in] · Wᵀ [kH·kW·C_in, C_out], by parts
+                // Yᵀ [count·pixels, C_out] = col [count·pixels, kH·kW·C_in] · Wᵀ [kH·kW·C_in, C_out], by parts, A
+                // read from x in place
                 for (Part part : count == per ? whole : tail) {
-                    product(wide, part.aRow().length, cOut, part.aOff(), xn, part.aRow(), part.slivers(), yt,
-                            part.cRow());
+                    product(wide, part.aRow().length, cOut, part.aOff(), xd, part.aRow(), x.offset() + first * inSample,
+                            part.slivers(), yt, part.cRow());
                 }
                 for (int s = 0; s < count; s++) {
                     fromChannelsLast(yt, s * outSample, pixels, cOut, bias, yd, (first + s) * outSample, vectors);
@@ -226,15 +220,15 @@ final class ChannelsLast {
     }
 
     /**
-     * The forward's product for a group of {@code count} samples, by {@link #parts}. K: kernel row p is a run of
-     * kW·C_in floats of the padded image, p·W_p·C_in after row 0's; output pixel (i, j) reads x at the taps p in
-     * [pad_h − s_h·i, H − 1 + pad_h − s_h·i] (likewise q), the others the zero border. Row (s, pixel): output pixel
-     * (i, j) of the group's sample s reads from input pixel (s_h·i, s_w·j) of that sample's padded image, and is
-     * row s·pixels + i·W_out + j of the result.
+     * The forward's product for a group of {@code count} samples, by {@link #parts}, reading x in place (NCHW). Row
+     * (s, pixel): output pixel (i, j) of the group's sample s starts at its window's corner, x[s, 0, s_h·i − pad_h,
+     * s_w·j − pad_w] (which may lie before the image: only its taps inside are read), and is row s·pixels + i·W_out +
+     * j of the result. Its taps inside x are p in [pad_h − s_h·i, H − 1 + pad_h − s_h·i] (likewise q); with no zero
+     * border to fall back on, every part is exact, also where it ends in a partial tile.
      */
     static Part[] forwardParts(ConvGeometry g, int count, float[] slivers, int width) {
-        int wp = g.w() + 2 * g.padW();
-        int image = (g.h() + 2 * g.padH()) * wp * g.cIn();
+        int plane = g.h() * g.w();
+        int inSample = g.cIn() * plane;
         int pixels = g.hOut() * g.wOut();
         int[] spans = new int[4 * pixels];
         for (int i = 0; i < g.hOut(); i++) {
@@ -243,24 +237,23 @@ final class ChannelsLast {
                         g.kH(), g.padW() - g.strideW() * j, g.w() - 1 + g.padW() - g.strideW() * j, g.kW());
             }
         }
-        int[] starts = pixelStarts(g, wp);
-        return parts(new Runs(g.kH(), g.kW(), g.cIn(), wp * g.cIn()), count, pixels, spans,
-                (sample, pixel) -> sample * image + starts[pixel],
-                (sample, pixel) -> (sample * pixels + pixel) * g.cOut(), slivers, g.cOut(), width);
-    }
-
-    /**
-     * Where each output pixel's window starts in a padded channels-last image of width {@code wp}: pixel (i, j)
-     * reads from input pixel (s_h·i, s_w·j), at {@code (s_h·i·W_p + s_w·j)·C_in}.
-     */
-    private static int[] pixelStarts(ConvGeometry g, int wp) {
-        int[] starts = new int[g.hOut() * g.wOut()];
-        for (int i = 0; i < g.hOut(); i++) {
-            for (int j = 0; j < g.wOut(); j++) {
-                starts[i * g.wOut() + j] = (g.strideH() * i * wp + g.strideW() * j) * g.cIn();
+        // Step (p, q, c) of a row reads x[c, h0 + p, w0 + q], c·H·W + p·W + q floats after the window's corner.
+        Steps steps = (lo, hi, tLo, tHi) -> {
+            int[] aOff = new int[Math.max(0, hi - lo + 1) * Math.max(0, tHi - tLo + 1) * g.cIn()];
+            int m = 0;
+            for (int p = lo; p <= hi; p++) {
+                for (int q = tLo; q <= tHi; q++) {
+                    for (int c = 0; c < g.cIn(); c++) {
+                        aOff[m++] = c * plane + p * g.w() + q;
+                    }
+                }
             }
-        }
-        return starts;
+            return aOff;
+        };
+        return parts(new Runs(g.kH(), g.kW(), g.cIn(), 0), steps, true, count, pixels, spans,
+                (sample, pixel) -> sample * inSample + (g.strideH() * (pixel / g.wOut()) - g.padH()) * g.w()
+                        + g.strideW() * (pixel % g.wOut()) - g.padW(),
+                (sample, pixel) -> (sample * pixels + pixel) * g.cOut(), slivers, g.cOut(), width);
     }
 
     /** Rows a task's product aims for: enough that its last partial tile costs little. */
@@ -382,8 +375,9 @@ final class ChannelsLast {
                 Runs runs = new Runs(mh, mw, cOut, wd * cOut);
                 IntBinaryOperator aRow = (sample, pixel) -> sample * dyImage + aStart[pixel];
                 IntBinaryOperator cRow = (sample, pixel) -> sample * inSample + cStart[pixel];
-                Part[] whole = parts(runs, per, pixels, spans, aRow, cRow, slivers, cIn, width);
-                Part[] tail = last == per ? whole : parts(runs, last, pixels, spans, aRow, cRow, slivers, cIn, width);
+                Part[] whole = parts(runs, runs::offsets, false, per, pixels, spans, aRow, cRow, slivers, cIn, width);
+                Part[] tail = last == per ? whole
+                        : parts(runs, runs::offsets, false, last, pixels, spans, aRow, cRow, slivers, cIn, width);
                 classes[rh * sw + rw] = new PixelClass(whole, tail);
             }
         }
@@ -966,7 +960,29 @@ final class ChannelsLast {
      * in an input-gradient class); step (seg, t, c) reads A at {@code seg·segStride + t·chan + c} from a row's
      * start and B's row {@code (seg·taps + t)·chan + c}.
      */
-    record Runs(int segments, int taps, int chan, int segStride) {}
+    record Runs(int segments, int taps, int chan, int segStride) {
+
+        /** A's offsets for the steps of segments [lo, hi] and taps [tLo, tHi] ({@link Steps}) in this layout. */
+        int[] offsets(int lo, int hi, int tLo, int tHi) {
+            int run = Math.max(0, tHi - tLo + 1) * chan;
+            int[] aOff = new int[Math.max(0, hi - lo + 1) * run];
+            for (int seg = lo; seg <= hi; seg++) {
+                for (int t = 0; t < run; t++) {
+                    aOff[(seg - lo) * run + t] = seg * segStride + tLo * chan + t;
+                }
+            }
+            return aOff;
+        }
+    }
+
+    /**
+     * Where a product's steps read A from a row's start, for the rows that read segments [lo, hi] and taps [tLo,
+     * tHi]: one offset per step, in the order of B's rows ((seg·taps + t)·chan + c, {@link Runs}).
+     */
+    @FunctionalInterface
+    interface Steps {
+        int[] offsets(int lo, int hi, int tLo, int tHi);
+    }
 
     /**
      * Rows of a product that read the same taps, and the K of those taps only: A's offsets ({@link #runOffsets}'s
@@ -991,22 +1007,24 @@ final class ChannelsLast {
     }
 
     /**
-     * A product's rows cut into parts by the taps they read inside the image. A tap over the zero border adds
-     * an exact zero to its FMA chain (0·w + s = s for finite w), so a part's K leaves those taps out and each
-     * element keeps its chain's bits (all but a zero's sign: a chain at −0, which only a product under half the
-     * smallest subnormal leaves there, would turn +0 at a border tap and now stays −0; an infinite weight on a
-     * border tap no longer makes NaN, as in {@link Conv2dReference}, which skips the border too). With
-     * 3×3, stride 2, padding 1 and even sizes, the first output row skips kernel row 0 and the first column tap
-     * column 0: 9.3% of the forward's FMAs at 14×14 (7×7 outputs), 4.7% at 28×28; the input gradient's classes
-     * skip their last dy row and column alike.
+     * A product's rows cut into parts by the taps they read inside the image, each part's K only those taps (A's
+     * offsets from {@code steps}, B's rows copied from the full slivers). A tap over the zero padding would add an
+     * exact zero to its FMA chain (0·w + s = s for finite w), so leaving it out keeps every value: all bits but a
+     * zero's sign (a chain at −0, which only a product under half the smallest subnormal leaves there, turned +0 at
+     * a padding tap and now stays −0), and an infinite weight on a padding tap no longer makes NaN, as in {@link
+     * Conv2dReference}, which skips the padding too. With 3×3, stride 2, padding 1 and even sizes, the first output
+     * row skips kernel row 0 and the first column tap column 0: 9.3% of the forward's FMAs at 14×14 (7×7 outputs),
+     * 4.7% at 28×28; the input gradient's classes skip their last dy row and column alike.
      *
      * <p>Rows are {@code count} samples × {@code pixels}, row (s, pixel) at A's {@code aRowOf(s, pixel)} and C's
-     * {@code cRowOf(s, pixel)}; a pixel's taps are {@code spans[4·pixel ...]} ({@link #span}). A part holds whole
-     * tiles of {@link #MR} rows: the rows of a span that leave a partial tile go with the rows that read every
-     * tap (part 0, the full K), so no tile is computed for fewer rows than before.
+     * {@code cRowOf(s, pixel)}; a pixel's taps are {@code spans[4·pixel ...]} ({@link #span}). Where A has a zero
+     * border (the input gradient's channels-last dy), a part holds whole tiles of {@link #MR} rows: the rows of a
+     * span that would leave a partial tile go with the rows that read every tap (part 0, the full K), so no tile is
+     * computed for fewer rows than without parts. Where it has none (the forward reads x in place), {@code exact}:
+     * every row is in its own span's part, partial tiles and all.
      */
-    static Part[] parts(Runs runs, int count, int pixels, int[] spans, IntBinaryOperator aRowOf,
-                        IntBinaryOperator cRowOf, float[] slivers, int n, int width) {
+    static Part[] parts(Runs runs, Steps steps, boolean exact, int count, int pixels, int[] spans,
+                        IntBinaryOperator aRowOf, IntBinaryOperator cRowOf, float[] slivers, int n, int width) {
         int segs = runs.segments();
         int taps = runs.taps();
         List<Integer> keys = new ArrayList<>();                         // the parts' spans, in order of appearance
@@ -1032,8 +1050,8 @@ final class ChannelsLast {
         int[] kept = new int[keys.size()];                              // rows each part keeps: whole tiles
         kept[0] = rowsOf[0];
         for (int p = 1; p < keys.size(); p++) {
-            kept[p] = rowsOf[p] - rowsOf[p] % MR;
-            kept[0] += rowsOf[p] % MR;
+            kept[p] = exact ? rowsOf[p] : rowsOf[p] - rowsOf[p] % MR;
+            kept[0] += rowsOf[p] - kept[p];
         }
         int[][] aRow = new int[keys.size()][];
         int[][] cRow = new int[keys.size()][];
@@ -1056,12 +1074,12 @@ final class ChannelsLast {
                 continue;
             }
             if (p == 0) {
-                parts.add(new Part(runOffsets(segs, taps * runs.chan(), runs.segStride()), slivers, aRow[0], cRow[0]));
+                parts.add(new Part(steps.offsets(0, segs - 1, 0, taps - 1), slivers, aRow[0], cRow[0]));
                 continue;
             }
             int at = 4 * firstPixel.get(p);
-            parts.add(cut(runs, spans[at], spans[at + 1], spans[at + 2], spans[at + 3], slivers, n, width, aRow[p],
-                    cRow[p]));
+            parts.add(cut(runs, steps, spans[at], spans[at + 1], spans[at + 2], spans[at + 3], slivers, n, width,
+                    aRow[p], cRow[p]));
         }
         return parts.toArray(Part[]::new);
     }
@@ -1076,24 +1094,20 @@ final class ChannelsLast {
      * are A's runs of those taps ({@code (tHi − tLo + 1)·chan} floats from tap tLo of each segment), and its B the
      * matching rows of the full slivers, copied a run at a time.
      */
-    private static Part cut(Runs runs, int lo, int hi, int tLo, int tHi, float[] slivers, int n, int width,
-                            int[] aRow, int[] cRow) {
+    private static Part cut(Runs runs, Steps steps, int lo, int hi, int tLo, int tHi, float[] slivers, int n,
+                            int width, int[] aRow, int[] cRow) {
         int chan = runs.chan();
         int run = (tHi - tLo + 1) * chan;
         int k = Math.max(0, hi - lo + 1) * Math.max(0, run);
         int fullK = runs.segments() * runs.taps() * chan;
-        int[] aOff = new int[k];
         float[] b = new float[Math.ceilDiv(n, width) * width * k];
         for (int seg = lo; seg <= hi && run > 0; seg++) {
-            for (int t = 0; t < run; t++) {
-                aOff[(seg - lo) * run + t] = seg * runs.segStride() + tLo * chan + t;
-            }
             for (int jb = 0; jb < Math.ceilDiv(n, width); jb++) {
                 System.arraycopy(slivers, (jb * fullK + (seg * runs.taps() + tLo) * chan) * width, b,
                         (jb * k + (seg - lo) * run) * width, run * width);
             }
         }
-        return new Part(aOff, b, aRow, cRow);
+        return new Part(steps.offsets(lo, hi, tLo, tHi), b, aRow, cRow);
     }
 
     /**
@@ -1128,6 +1142,11 @@ final class ChannelsLast {
      */
     static void product(boolean wide, int m, int n, int[] aOff, float[] a, int[] aRow, float[] b, float[] c,
                         int[] cRow) {
+        product(wide, m, n, aOff, a, aRow, 0, b, c, cRow);
+    }
+
+    static void product(boolean wide, int m, int n, int[] aOff, float[] a, int[] aRow, int aBase, float[] b,
+                        float[] c, int[] cRow) {
         int width = sliverWidth(wide, n);
         int k = aOff.length;
         float[] tile = TILE.floats(MR * width);
@@ -1137,10 +1156,10 @@ final class ChannelsLast {
             for (int i0 = 0; i0 < m; i0 += MR) {
                 int rows = Math.min(MR, m - i0);
                 // A tile past row m repeats row m − 1 and drops it.
-                int r0 = aRow[i0];
-                int r1 = aRow[i0 + Math.min(1, rows - 1)];
-                int r2 = aRow[i0 + Math.min(2, rows - 1)];
-                int r3 = aRow[i0 + Math.min(3, rows - 1)];
+                int r0 = aBase + aRow[i0];
+                int r1 = aBase + aRow[i0 + Math.min(1, rows - 1)];
+                int r2 = aBase + aRow[i0 + Math.min(2, rows - 1)];
+                int r3 = aBase + aRow[i0 + Math.min(3, rows - 1)];
                 // A whole tile is stored from the registers into its rows of C; a partial one through the scratch
                 // tile, which is then copied.
                 boolean whole = rows == MR && cols == width;
