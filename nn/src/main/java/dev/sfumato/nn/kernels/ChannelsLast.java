@@ -32,17 +32,17 @@ import jdk.incubator.vector.VectorSpecies;
  * (stride-2 32→32 28×28 and 64→64 14×14). A stride costs nothing, no column is computed and dropped, and no panel is
  * packed per sample. Rows whose window reaches past the image form products of their own whose K lists only their
  * taps inside it ({@link #parts}: 9.3% of the FMAs of a 3×3 stride-2 convolution at 14×14; with no zero border to
- * read, a row never lists a tap outside). Register transposes move the pixel-major result into NCHW
+ * read, no row lists a tap outside). Register transposes move the pixel-major result into NCHW
  * ({@link #fromChannelsLast}).
  *
  * <p>Trick, input gradient: dx(h, w) collects dy(i, j)·w(p, q) over the taps with {@code s_h·i + p − pad_h = h},
  * that is {@code p ≡ h + pad_h (mod s_h)}. The pixels of dx fall into s_h·s_w classes by (h + pad_h) mod s_h
  * and (w + pad_w) mod s_w, and within a class the taps are fixed: taps p = ρ, ρ + s, ... read dy rows i0, i0 − 1,
- * ... (i0 = (h + pad_h − ρ)/s). Read in increasing i they are again runs of a zero-padded channels-last dy, so
- * each class is one product of the same kind, with its own reordered weights, written straight into the class's
- * pixels of a channels-last dx: no column matrix and no col2im (the polyphase form of the transposed
- * convolution; with stride 2 and a 3×3 kernel the classes have 4, 2, 2 and 1 taps). Its pixels whose taps reach
- * past dy's edge are parts of their own too.
+ * ... (i0 = (h + pad_h − ρ)/s). Read in increasing i from dy in place, as the forward reads x, each class is one
+ * product of the same kind, with its own reordered weights, written straight into the class's pixels of a
+ * channels-last dx: no column matrix and no col2im (the polyphase form of the transposed convolution; with stride 2
+ * and a 3×3 kernel the classes have 4, 2, 2 and 1 taps). Its pixels whose taps reach past dy's edge are parts of
+ * their own too.
  *
  * <p>Trick, weight gradient: per kernel tap, {@code dW_pq [C_out, C_in] = Σ_pixels dy ⊗ x}, an outer-product
  * sum in which only one of the two needs its channels contiguous (the lanes); the other is broadcast one float
@@ -93,15 +93,9 @@ final class ChannelsLast {
     private static final Class<? extends Vector<Float>> F_TYPE = F.vectorType();
     private static final Class<? extends Vector<Float>> Z_TYPE = Z.vectorType();
 
-    private static final Scratch IMAGE = new Scratch();
     private static final Scratch RESULT = new Scratch();
     private static final Scratch TILE = new Scratch();
     private static final Scratch BLOCK_IMAGES = new Scratch();
-    /**
-     * What {@link #toChannelsLast} writes into the border around an image: zero, the convolution's padding. Tests
-     * write NaN there to show that no product reads a tap over the border where {@link #parts} leaves it out.
-     */
-    static float border = 0f;
 
     /** toChannelsLast's table of pixel offsets (a new array per call was 4 MB of garbage per training step). */
     private static final Scratch PIXELS = new Scratch();
@@ -237,20 +231,8 @@ final class ChannelsLast {
                         g.kH(), g.padW() - g.strideW() * j, g.w() - 1 + g.padW() - g.strideW() * j, g.kW());
             }
         }
-        // Step (p, q, c) of a row reads x[c, h0 + p, w0 + q], c·H·W + p·W + q floats after the window's corner.
-        Steps steps = (lo, hi, tLo, tHi) -> {
-            int[] aOff = new int[Math.max(0, hi - lo + 1) * Math.max(0, tHi - tLo + 1) * g.cIn()];
-            int m = 0;
-            for (int p = lo; p <= hi; p++) {
-                for (int q = tLo; q <= tHi; q++) {
-                    for (int c = 0; c < g.cIn(); c++) {
-                        aOff[m++] = c * plane + p * g.w() + q;
-                    }
-                }
-            }
-            return aOff;
-        };
-        return parts(new Runs(g.kH(), g.kW(), g.cIn(), 0), steps, true, count, pixels, spans,
+        // Step (p, q, c) of a row reads x[c, ·+p, ·+q], c·H·W + p·W + q floats after the window's corner.
+        return parts(new Runs(g.kH(), g.kW(), g.cIn()), planeSteps(g.cIn(), plane, g.w()), count, pixels, spans,
                 (sample, pixel) -> sample * inSample + (g.strideH() * (pixel / g.wOut()) - g.padH()) * g.w()
                         + g.strideW() * (pixel % g.wOut()) - g.padW(),
                 (sample, pixel) -> (sample * pixels + pixel) * g.cOut(), slivers, g.cOut(), width);
@@ -313,16 +295,11 @@ final class ChannelsLast {
         int sw = g.strideW();
         int cIn = g.cIn();
         int cOut = g.cOut();
-        // dy padded channels-last: before row 0, the ⌈kH/s_h⌉ − 1 rows the most-tapped class reaches back; after
-        // the last, up to the last row any pixel of x reads (rows past H_out are zero: no output there).
-        int top = Math.ceilDiv(g.kH(), sh) - 1;
-        int left = Math.ceilDiv(g.kW(), sw) - 1;
-        int hd = top + Math.max(g.hOut(), (g.h() - 1 + g.padH()) / sh + 1);
-        int wd = left + Math.max(g.wOut(), (g.w() - 1 + g.padW()) / sw + 1);
         int width = sliverWidth(wide, cIn);
         // Tasks are groups of samples, as in the forward; a class holds about 1/(s_h·s_w) of a sample's pixels.
         int per = samplesPerGroup(g.h() * g.w() / (sh * sw), g.n());
-        int dyImage = hd * wd * cOut;
+        int planeOut = g.hOut() * g.wOut();
+        int outSample = cOut * planeOut;
         int inSample = g.h() * g.w() * cIn;
         int last = g.n() - (Math.ceilDiv(g.n(), per) - 1) * per;         // samples in the last group
         float[] wd0 = w.data();
@@ -340,7 +317,9 @@ final class ChannelsLast {
                 int pixels = rows * cols;
                 // Class pixel (a, b) is dx pixel (h, x) = (h0 + s_h·a, w0 + s_w·b); its dy row of tap t = 0 is
                 // i0 = (h + pad_h − rh)/s_h, and segment u of its run reads dy row i0 − (mh − 1) + u, columns
-                // j0 − (mw − 1) .. j0: inside dy for u in [mh − 1 − i0, H_out − 1 − i0 + mh − 1] (likewise v).
+                // j0 − (mw − 1) .. j0: inside dy for u in [mh − 1 − i0, H_out − 1 − i0 + mh − 1] (likewise v). The
+                // row starts at dy[·, 0, i0 − (mh − 1), j0 − (mw − 1)], which may lie outside dy: only its taps inside
+                // are read.
                 int[] spans = new int[4 * pixels];
                 int[] aStart = new int[pixels];
                 int[] cStart = new int[pixels];
@@ -353,7 +332,7 @@ final class ChannelsLast {
                         int pixel = a * cols + b;
                         span(spans, pixel, mh - 1 - i0, g.hOut() - 1 - i0 + mh - 1, mh, mw - 1 - j0,
                                 g.wOut() - 1 - j0 + mw - 1, mw);
-                        aStart[pixel] = ((i0 - (mh - 1) + top) * wd + j0 - (mw - 1) + left) * cOut;
+                        aStart[pixel] = (i0 - (mh - 1)) * g.wOut() + j0 - (mw - 1);
                         cStart[pixel] = (h * g.w() + x) * cIn;
                     }
                 }
@@ -371,37 +350,32 @@ final class ChannelsLast {
                     }
                 }
                 float[] slivers = slivers(wd0, wo, rowAt, g.kH() * g.kW(), cIn, width);
-                // Segment u (a row of dy) is a run of mw·C_out floats, W_d·C_out after the one before.
-                Runs runs = new Runs(mh, mw, cOut, wd * cOut);
-                IntBinaryOperator aRow = (sample, pixel) -> sample * dyImage + aStart[pixel];
+                // Step (u, v, o) reads dy[o, ·+u, ·+v]: segments are rows of dy, taps its columns, channels its planes.
+                Runs runs = new Runs(mh, mw, cOut);
+                Steps steps = planeSteps(cOut, planeOut, g.wOut());
+                IntBinaryOperator aRow = (sample, pixel) -> sample * outSample + aStart[pixel];
                 IntBinaryOperator cRow = (sample, pixel) -> sample * inSample + cStart[pixel];
-                Part[] whole = parts(runs, runs::offsets, false, per, pixels, spans, aRow, cRow, slivers, cIn, width);
-                Part[] tail = last == per ? whole
-                        : parts(runs, runs::offsets, false, last, pixels, spans, aRow, cRow, slivers, cIn, width);
+                Part[] whole = parts(runs, steps, per, pixels, spans, aRow, cRow, slivers, cIn, width);
+                Part[] tail = last == per ? whole : parts(runs, steps, last, pixels, spans, aRow, cRow, slivers, cIn,
+                        width);
                 classes[rh * sw + rw] = new PixelClass(whole, tail);
             }
         }
         Tensor dx = Tensor.empty(g.inputShape());
         float[] dyd = dy.data();
         float[] dxd = dx.data();
-        int outSample = cOut * g.hOut() * g.wOut();
         Parallel.forRange(Math.ceilDiv(g.n(), per), (t0, t1) -> {
-            float[] dyn = IMAGE.floats(per * dyImage);
             float[] dxn = RESULT.floats(per * inSample);
             for (int task = t0; task < t1; task++) {
                 int first = task * per;
                 int count = Math.min(per, g.n() - first);
-                for (int s = 0; s < count; s++) {
-                    toChannelsLast(dyd, dy.offset() + (first + s) * outSample, cOut, g.hOut(), g.wOut(), top, left, hd,
-                            wd, dyn, s * dyImage, vectors);
-                }
                 for (PixelClass pc : classes) {
-                    // dXᵀ_class [count·pixels, C_in] = dy runs [count·pixels, taps·C_out] · B_class [taps·C_out, C_in],
-                    // by parts (a class no tap reaches, a kernel narrower than the stride, has one part with K = 0:
-                    // zeros)
+                    // dXᵀ_class [count·pixels, C_in] = dy taps [count·pixels, taps·C_out] · B_class [taps·C_out, C_in],
+                    // by parts, A read from dy in place (a class no tap reaches, a kernel narrower than the stride,
+                    // has one part with K = 0: zeros)
                     for (Part part : count == per ? pc.whole() : pc.tail()) {
-                        product(wide, part.aRow().length, cIn, part.aOff(), dyn, part.aRow(), part.slivers(), dxn,
-                                part.cRow());
+                        product(wide, part.aRow().length, cIn, part.aOff(), dyd, part.aRow(),
+                                dy.offset() + first * outSample, part.slivers(), dxn, part.cRow());
                     }
                 }
                 for (int s = 0; s < count; s++) {
@@ -955,29 +929,21 @@ final class ChannelsLast {
     }
 
     /**
-     * How a product's K is laid out: {@code segments} runs of A, {@code segStride} floats apart, each of
-     * {@code taps} taps of {@code chan} floats (kernel rows of kW taps of C_in channels in the forward, rows of dy
-     * in an input-gradient class); step (seg, t, c) reads A at {@code seg·segStride + t·chan + c} from a row's
-     * start and B's row {@code (seg·taps + t)·chan + c}.
+     * How a product's K is laid out: {@code segments} of {@code taps} taps of {@code chan} channels (kernel rows,
+     * columns and input channels in the forward; rows of dy, its columns and output channels in an input-gradient
+     * class); step (seg, t, c) is B's row {@code (seg·taps + t)·chan + c}.
      */
-    record Runs(int segments, int taps, int chan, int segStride) {
-
-        /** A's offsets for the steps of segments [lo, hi] and taps [tLo, tHi] ({@link Steps}) in this layout. */
-        int[] offsets(int lo, int hi, int tLo, int tHi) {
-            int run = Math.max(0, tHi - tLo + 1) * chan;
-            int[] aOff = new int[Math.max(0, hi - lo + 1) * run];
-            for (int seg = lo; seg <= hi; seg++) {
-                for (int t = 0; t < run; t++) {
-                    aOff[(seg - lo) * run + t] = seg * segStride + tLo * chan + t;
-                }
-            }
-            return aOff;
-        }
-    }
+    record Runs(int segments, int taps, int chan) {}
 
     /**
      * Where a product's steps read A from a row's start, for the rows that read segments [lo, hi] and taps [tLo,
-     * tHi]: one offset per step, in the order of B's rows ((seg·taps + t)·chan + c, {@link Runs}).
+     * tHi]: one offset per step, in the order of B's rows ({@link Runs}). The kernels walk K in one loop through
+     * such a table rather than in a loop over segments around a loop over the run: with the two loops C2 ran out of
+     * general registers in the inner one (the outer loop's row starts, segment and stride stay live) and kept B's
+     * base in a vector register, moving it back every step: 103-109 GFLOP/s on a synthetic product of the stride-2
+     * shapes' sizes (1 thread, Zen 4, FMA peak 116), against 113-116 with the table, which costs one int load per
+     * step (same bits). On the stride-2 convolutions (batch 64, three alternating pairs of JVMs, session 20): the
+     * forward 5-6% less time, the fwd+bwd 3-11%.
      */
     @FunctionalInterface
     interface Steps {
@@ -985,8 +951,27 @@ final class ChannelsLast {
     }
 
     /**
-     * Rows of a product that read the same taps, and the K of those taps only: A's offsets ({@link #runOffsets}'s
-     * table cut to the taps), B's slivers for them, and the rows' starts in A and in C.
+     * Steps over NCHW planes read in place: step (seg, t, c) at {@code c·plane + seg·rowLength + t} from a row's
+     * start (x for the forward, with segments its rows and taps its columns; dy for the input gradient).
+     */
+    static Steps planeSteps(int chan, int plane, int rowLength) {
+        return (lo, hi, tLo, tHi) -> {
+            int[] aOff = new int[Math.max(0, hi - lo + 1) * Math.max(0, tHi - tLo + 1) * chan];
+            int m = 0;
+            for (int seg = lo; seg <= hi; seg++) {
+                for (int t = tLo; t <= tHi; t++) {
+                    for (int c = 0; c < chan; c++) {
+                        aOff[m++] = c * plane + seg * rowLength + t;
+                    }
+                }
+            }
+            return aOff;
+        };
+    }
+
+    /**
+     * Rows of a product that read the same taps, and the K of those taps only: A's offsets ({@link Steps}), B's
+     * slivers for them, and the rows' starts in A and in C.
      */
     record Part(int[] aOff, float[] slivers, int[] aRow, int[] cRow) {}
 
@@ -1017,14 +1002,12 @@ final class ChannelsLast {
      * 4.7% at 28×28; the input gradient's classes skip their last dy row and column alike.
      *
      * <p>Rows are {@code count} samples × {@code pixels}, row (s, pixel) at A's {@code aRowOf(s, pixel)} and C's
-     * {@code cRowOf(s, pixel)}; a pixel's taps are {@code spans[4·pixel ...]} ({@link #span}). Where A has a zero
-     * border (the input gradient's channels-last dy), a part holds whole tiles of {@link #MR} rows: the rows of a
-     * span that would leave a partial tile go with the rows that read every tap (part 0, the full K), so no tile is
-     * computed for fewer rows than without parts. Where it has none (the forward reads x in place), {@code exact}:
-     * every row is in its own span's part, partial tiles and all.
+     * {@code cRowOf(s, pixel)}; a pixel's taps are {@code spans[4·pixel ...]} ({@link #span}). A is read in place
+     * (x, or dy), with no zero border around it, so every row is in its own span's part, whatever tiles that leaves
+     * (a part may end in a partial tile, whose missing rows repeat its last).
      */
-    static Part[] parts(Runs runs, Steps steps, boolean exact, int count, int pixels, int[] spans,
-                        IntBinaryOperator aRowOf, IntBinaryOperator cRowOf, float[] slivers, int n, int width) {
+    static Part[] parts(Runs runs, Steps steps, int count, int pixels, int[] spans, IntBinaryOperator aRowOf,
+                        IntBinaryOperator cRowOf, float[] slivers, int n, int width) {
         int segs = runs.segments();
         int taps = runs.taps();
         List<Integer> keys = new ArrayList<>();                         // the parts' spans, in order of appearance
@@ -1047,22 +1030,17 @@ final class ChannelsLast {
         for (int pixel = 0; pixel < pixels; pixel++) {
             rowsOf[partOf[pixel]] += count;
         }
-        int[] kept = new int[keys.size()];                              // rows each part keeps: whole tiles
-        kept[0] = rowsOf[0];
-        for (int p = 1; p < keys.size(); p++) {
-            kept[p] = exact ? rowsOf[p] : rowsOf[p] - rowsOf[p] % MR;
-            kept[0] += rowsOf[p] - kept[p];
-        }
+
         int[][] aRow = new int[keys.size()][];
         int[][] cRow = new int[keys.size()][];
         for (int p = 0; p < keys.size(); p++) {
-            aRow[p] = new int[kept[p]];
-            cRow[p] = new int[kept[p]];
+            aRow[p] = new int[rowsOf[p]];
+            cRow[p] = new int[rowsOf[p]];
         }
         int[] filled = new int[keys.size()];
         for (int s = 0; s < count; s++) {
             for (int pixel = 0; pixel < pixels; pixel++) {
-                int p = filled[partOf[pixel]] < kept[partOf[pixel]] ? partOf[pixel] : 0;
+                int p = partOf[pixel];
                 aRow[p][filled[p]] = aRowOf.applyAsInt(s, pixel);
                 cRow[p][filled[p]] = cRowOf.applyAsInt(s, pixel);
                 filled[p]++;
@@ -1070,7 +1048,7 @@ final class ChannelsLast {
         }
         List<Part> parts = new ArrayList<>();
         for (int p = 0; p < keys.size(); p++) {
-            if (kept[p] == 0) {
+            if (rowsOf[p] == 0) {
                 continue;
             }
             if (p == 0) {
@@ -1111,28 +1089,8 @@ final class ChannelsLast {
     }
 
     /**
-     * A's offsets along K for rows that read {@code segments} runs of {@code run} floats, {@code segStride} apart:
-     * step κ = s·run + p reads a row's start + s·segStride + p. The products' kernels walk K in one loop through this
-     * table rather than in a loop over segments around a loop over the run: with the two loops C2 ran out of general
-     * registers in the inner one (the outer loop's row starts, segment and stride stay live) and kept B's base in a
-     * vector register, moving it back every step: 103-109 GFLOP/s on a synthetic product of the stride-2 shapes'
-     * sizes (1 thread, Zen 4, FMA peak 116), against 113-116 with the table, which costs one int load per step (same
-     * bits). On the stride-2 convolutions (batch 64, three alternating pairs of JVMs): the forward 5-6% less time,
-     * the fwd+bwd 3-11%.
-     */
-    static int[] runOffsets(int segments, int run, int segStride) {
-        int[] aOff = new int[segments * run];
-        for (int s = 0; s < segments; s++) {
-            for (int p = 0; p < run; p++) {
-                aOff[s * run + p] = s * segStride + p;
-            }
-        }
-        return aOff;
-    }
-
-    /**
      * {@code c[cRow[i] + j] = Σ_{κ < K} a[aRow[i] + aOff[κ]] · B[κ, j]} for the m rows i and the n columns j, K =
-     * {@code aOff.length} ({@link #runOffsets}), B in slivers of {@link #sliverWidth} columns ({@link #sliverIndex}).
+     * {@code aOff.length} ({@link Steps}), B in slivers of {@link #sliverWidth} columns ({@link #sliverIndex}).
      * Each element is one FMA chain over κ from zero, on any kernel.
      *
      * <p>{@link dev.sfumato.tensor.kernels.GatherGemm} computes the same kind of product (A rows through a table,
@@ -1369,13 +1327,12 @@ final class ChannelsLast {
     static void toChannelsLast(float[] x, int xOff, int c, int h, int w, int padT, int padL, int hp, int wp,
                                float[] xn, int xnOff, int block) {
         int rowFloats = wp * c;
-        float zero = border;
-        java.util.Arrays.fill(xn, xnOff, xnOff + padT * rowFloats, zero);
-        java.util.Arrays.fill(xn, xnOff + (padT + h) * rowFloats, xnOff + hp * rowFloats, zero);
+        java.util.Arrays.fill(xn, xnOff, xnOff + padT * rowFloats, 0f);
+        java.util.Arrays.fill(xn, xnOff + (padT + h) * rowFloats, xnOff + hp * rowFloats, 0f);
         for (int i = 0; i < h; i++) {
             int row = xnOff + (i + padT) * rowFloats;
-            java.util.Arrays.fill(xn, row, row + padL * c, zero);
-            java.util.Arrays.fill(xn, row + (padL + w) * c, row + rowFloats, zero);
+            java.util.Arrays.fill(xn, row, row + padL * c, 0f);
+            java.util.Arrays.fill(xn, row + (padL + w) * c, row + rowFloats, 0f);
         }
         int plane = h * w;
         int c16 = block == 16 && plane >= 16 ? c - c % 16 : 0;
