@@ -1089,20 +1089,16 @@ final class ChannelsLast {
     }
 
     /**
-     * {@code c[cRow[i] + j] = Σ_{κ < K} a[aRow[i] + aOff[κ]] · B[κ, j]} for the m rows i and the n columns j, K =
-     * {@code aOff.length} ({@link Steps}), B in slivers of {@link #sliverWidth} columns ({@link #sliverIndex}).
-     * Each element is one FMA chain over κ from zero, on any kernel.
+     * {@code c[cRow[i] + j] = Σ_{κ < K} a[aBase + aRow[i] + aOff[κ]] · B[κ, j]} for the m rows i and the n columns
+     * j, K = {@code aOff.length} ({@link Steps}), B in slivers of {@link #sliverWidth} columns ({@link #sliverIndex}).
+     * Each element is one FMA chain over κ from zero, on any kernel. The rows' starts are relative to a task's
+     * first sample ({@code aBase}), so one table serves every group of samples.
      *
      * <p>{@link dev.sfumato.tensor.kernels.GatherGemm} computes the same kind of product (A rows through a table,
      * in segments), but cuts K into blocks whose partial sums it adds into C, has only the 4 × 16 tile, and writes
      * C's rows contiguously; here K stays one chain, so that the 512-bit tile gives the 256-bit one's bits, and C's
      * rows go through a table too (the input gradient's classes write into every s-th pixel).
      */
-    static void product(boolean wide, int m, int n, int[] aOff, float[] a, int[] aRow, float[] b, float[] c,
-                        int[] cRow) {
-        product(wide, m, n, aOff, a, aRow, 0, b, c, cRow);
-    }
-
     static void product(boolean wide, int m, int n, int[] aOff, float[] a, int[] aRow, int aBase, float[] b,
                         float[] c, int[] cRow) {
         int width = sliverWidth(wide, n);
