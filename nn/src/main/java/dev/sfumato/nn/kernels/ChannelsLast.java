@@ -186,9 +186,7 @@ final class ChannelsLast {
         // 4 rows is not mostly waste at small sizes (7×7 = 49 pixels: 52 rows computed alone, 196 for 196 in a
         // group of 4).
         int per = samplesPerGroup(pixels, g.n());
-        int last = g.n() - (Math.ceilDiv(g.n(), per) - 1) * per;         // samples in the last group
-        Part[] whole = forwardParts(g, per, slivers, width);
-        Part[] tail = last == per ? whole : forwardParts(g, last, slivers, width);
+        Part[] parts = forwardParts(g, per, slivers, width);
         Tensor y = Tensor.empty(g.outputShape());
         float[] xd = x.data();
         float[] yd = y.data();
@@ -201,9 +199,9 @@ final class ChannelsLast {
                 int count = Math.min(per, g.n() - first);
                 // Yᵀ [count·pixels, C_out] = col [count·pixels, kH·kW·C_in] · Wᵀ [kH·kW·C_in, C_out], by parts, A
                 // read from x in place
-                for (Part part : count == per ? whole : tail) {
-                    product(wide, part.aRow().length, cOut, part.aOff(), xd, part.aRow(), x.offset() + first * inSample,
-                            part.slivers(), yt, part.cRow());
+                for (Part part : parts) {
+                    product(wide, count * part.perSample(), cOut, part.aOff(), xd, part.aRow(),
+                            x.offset() + first * inSample, part.slivers(), yt, part.cRow());
                 }
                 for (int s = 0; s < count; s++) {
                     fromChannelsLast(yt, s * outSample, pixels, cOut, bias, yd, (first + s) * outSample, vectors);
@@ -281,12 +279,6 @@ final class ChannelsLast {
     }
 
     /**
-     * One class of dx's pixels as the parts of its product ({@link #parts}): for a group of the task's full size
-     * and for the last, shorter group.
-     */
-    private record PixelClass(Part[] whole, Part[] tail) {}
-
-    /**
      * {@link #backwardInput(ConvGeometry, Tensor, Tensor)} with the layout moves in vectors or one by one, on the
      * wide or the narrow kernel.
      */
@@ -301,10 +293,9 @@ final class ChannelsLast {
         int planeOut = g.hOut() * g.wOut();
         int outSample = cOut * planeOut;
         int inSample = g.h() * g.w() * cIn;
-        int last = g.n() - (Math.ceilDiv(g.n(), per) - 1) * per;         // samples in the last group
         float[] wd0 = w.data();
         int wo = w.offset();
-        PixelClass[] classes = new PixelClass[sh * sw];
+        Part[][] classes = new Part[sh * sw][];                          // each class of dx's pixels by parts
         for (int rh = 0; rh < sh; rh++) {
             for (int rw = 0; rw < sw; rw++) {
                 // Pixels h with (h + pad_h) mod s_h = rh (columns alike); their taps p = rh + s_h·t, t < mh.
@@ -355,10 +346,7 @@ final class ChannelsLast {
                 Steps steps = planeSteps(cOut, planeOut, g.wOut());
                 IntBinaryOperator aRow = (sample, pixel) -> sample * outSample + aStart[pixel];
                 IntBinaryOperator cRow = (sample, pixel) -> sample * inSample + cStart[pixel];
-                Part[] whole = parts(runs, steps, per, pixels, spans, aRow, cRow, slivers, cIn, width);
-                Part[] tail = last == per ? whole : parts(runs, steps, last, pixels, spans, aRow, cRow, slivers, cIn,
-                        width);
-                classes[rh * sw + rw] = new PixelClass(whole, tail);
+                classes[rh * sw + rw] = parts(runs, steps, per, pixels, spans, aRow, cRow, slivers, cIn, width);
             }
         }
         Tensor dx = Tensor.empty(g.inputShape());
@@ -369,12 +357,12 @@ final class ChannelsLast {
             for (int task = t0; task < t1; task++) {
                 int first = task * per;
                 int count = Math.min(per, g.n() - first);
-                for (PixelClass pc : classes) {
+                for (Part[] parts : classes) {
                     // dXᵀ_class [count·pixels, C_in] = dy taps [count·pixels, taps·C_out] · B_class [taps·C_out, C_in],
                     // by parts, A read from dy in place (a class no tap reaches, a kernel narrower than the stride,
                     // has one part with K = 0: zeros)
-                    for (Part part : count == per ? pc.whole() : pc.tail()) {
-                        product(wide, part.aRow().length, cIn, part.aOff(), dyd, part.aRow(),
+                    for (Part part : parts) {
+                        product(wide, count * part.perSample(), cIn, part.aOff(), dyd, part.aRow(),
                                 dy.offset() + first * outSample, part.slivers(), dxn, part.cRow());
                     }
                 }
@@ -971,9 +959,10 @@ final class ChannelsLast {
 
     /**
      * Rows of a product that read the same taps, and the K of those taps only: A's offsets ({@link Steps}), B's
-     * slivers for them, and the rows' starts in A and in C.
+     * slivers for them, and the rows' starts in A and in C, sample by sample, {@code perSample} rows each: a group of
+     * fewer samples reads a prefix of the tables.
      */
-    record Part(int[] aOff, float[] slivers, int[] aRow, int[] cRow) {}
+    record Part(int[] aOff, float[] slivers, int[] aRow, int[] cRow, int perSample) {}
 
     /**
      * Writes a pixel's taps inside the image into {@code spans[4·pixel ...]}: segments [lo, hi] and taps [tLo, tHi],
@@ -1002,9 +991,10 @@ final class ChannelsLast {
      * 4.7% at 28×28; the input gradient's classes skip their last dy row and column alike.
      *
      * <p>Rows are {@code count} samples × {@code pixels}, row (s, pixel) at A's {@code aRowOf(s, pixel)} and C's
-     * {@code cRowOf(s, pixel)}; a pixel's taps are {@code spans[4·pixel ...]} ({@link #span}). A is read in place
-     * (x, or dy), with no zero border around it, so every row is in its own span's part, whatever tiles that leaves
-     * (a part may end in a partial tile, whose missing rows repeat its last).
+     * {@code cRowOf(s, pixel)}, each part's rows in sample order, so that a group of fewer samples computes a prefix
+     * of every part; a pixel's taps are {@code spans[4·pixel ...]} ({@link #span}). A is read in place (x, or dy),
+     * with no zero border around it, so every row is in its own span's part, whatever tiles that leaves (a part may
+     * end in a partial tile, whose missing rows repeat its last).
      */
     static Part[] parts(Runs runs, Steps steps, int count, int pixels, int[] spans, IntBinaryOperator aRowOf,
                         IntBinaryOperator cRowOf, float[] slivers, int n, int width) {
@@ -1052,12 +1042,13 @@ final class ChannelsLast {
                 continue;
             }
             if (p == 0) {
-                parts.add(new Part(steps.offsets(0, segs - 1, 0, taps - 1), slivers, aRow[0], cRow[0]));
+                parts.add(new Part(steps.offsets(0, segs - 1, 0, taps - 1), slivers, aRow[0], cRow[0],
+                        rowsOf[0] / count));
                 continue;
             }
             int at = 4 * firstPixel.get(p);
             parts.add(cut(runs, steps, spans[at], spans[at + 1], spans[at + 2], spans[at + 3], slivers, n, width,
-                    aRow[p], cRow[p]));
+                    aRow[p], cRow[p], rowsOf[p] / count));
         }
         return parts.toArray(Part[]::new);
     }
@@ -1073,7 +1064,7 @@ final class ChannelsLast {
      * matching rows of the full slivers, copied a run at a time.
      */
     private static Part cut(Runs runs, Steps steps, int lo, int hi, int tLo, int tHi, float[] slivers, int n,
-                            int width, int[] aRow, int[] cRow) {
+                            int width, int[] aRow, int[] cRow, int perSample) {
         int chan = runs.chan();
         int run = (tHi - tLo + 1) * chan;
         int k = Math.max(0, hi - lo + 1) * Math.max(0, run);
@@ -1085,7 +1076,7 @@ final class ChannelsLast {
                         (jb * k + (seg - lo) * run) * width, run * width);
             }
         }
-        return new Part(steps.offsets(lo, hi, tLo, tHi), b, aRow, cRow);
+        return new Part(steps.offsets(lo, hi, tLo, tHi), b, aRow, cRow, perSample);
     }
 
     /**
