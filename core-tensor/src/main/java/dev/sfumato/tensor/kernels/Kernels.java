@@ -26,7 +26,7 @@ import jdk.incubator.vector.VectorSpecies;
  * general registers, a few of them C2's own (the thread, the stack); array bases, row offsets, indices and the
  * loop's bounds share the rest. A kernel that walked K in a loop over segments around a loop over the run kept the
  * outer loop's values live, and C2 parked B's base in a vector register and moved it back every step (6-10% below
- * the same kernel with one loop over K and a table of A offsets; session 20, {@code ChannelsLast.Steps}).
+ * the same kernel with one loop over K and a table of A offsets; session 20, {@code ChannelsLast.Runs.offsets}).
  */
 public final class Kernels {
 

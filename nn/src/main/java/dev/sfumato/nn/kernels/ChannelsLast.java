@@ -230,7 +230,7 @@ final class ChannelsLast {
             }
         }
         // Step (p, q, c) of a row reads x[c, ·+p, ·+q], c·H·W + p·W + q floats after the window's corner.
-        return parts(new Runs(g.kH(), g.kW(), g.cIn()), planeSteps(g.cIn(), plane, g.w()), count, pixels, spans,
+        return parts(new Runs(g.kH(), g.kW(), g.cIn(), plane, g.w()), count, pixels, spans,
                 (sample, pixel) -> sample * inSample + (g.strideH() * (pixel / g.wOut()) - g.padH()) * g.w()
                         + g.strideW() * (pixel % g.wOut()) - g.padW(),
                 (sample, pixel) -> (sample * pixels + pixel) * g.cOut(), slivers, g.cOut(), width);
@@ -342,11 +342,10 @@ final class ChannelsLast {
                 }
                 float[] slivers = slivers(wd0, wo, rowAt, g.kH() * g.kW(), cIn, width);
                 // Step (u, v, o) reads dy[o, ·+u, ·+v]: segments are rows of dy, taps its columns, channels its planes.
-                Runs runs = new Runs(mh, mw, cOut);
-                Steps steps = planeSteps(cOut, planeOut, g.wOut());
+                Runs runs = new Runs(mh, mw, cOut, planeOut, g.wOut());
                 IntBinaryOperator aRow = (sample, pixel) -> sample * outSample + aStart[pixel];
                 IntBinaryOperator cRow = (sample, pixel) -> sample * inSample + cStart[pixel];
-                classes[rh * sw + rw] = parts(runs, steps, per, pixels, spans, aRow, cRow, slivers, cIn, width);
+                classes[rh * sw + rw] = parts(runs, per, pixels, spans, aRow, cRow, slivers, cIn, width);
             }
         }
         Tensor dx = Tensor.empty(g.inputShape());
@@ -917,33 +916,25 @@ final class ChannelsLast {
     }
 
     /**
-     * How a product's K is laid out: {@code segments} of {@code taps} taps of {@code chan} channels (kernel rows,
-     * columns and input channels in the forward; rows of dy, its columns and output channels in an input-gradient
-     * class); step (seg, t, c) is B's row {@code (seg·taps + t)·chan + c}.
+     * How a product's K walks A, an NCHW tensor read in place: {@code segments} rows of {@code taps} columns of
+     * {@code chan} channel planes ({@code plane} floats each, rows {@code rowLength} apart). In the forward, kernel
+     * rows, kernel columns and input channels over x; in an input-gradient class, rows of dy, its columns and output
+     * channels. Step (seg, t, c) is B's row {@code (seg·taps + t)·chan + c} and reads A at {@code c·plane +
+     * seg·rowLength + t} from a row's start ({@link #offsets}).
      */
-    record Runs(int segments, int taps, int chan) {}
+    record Runs(int segments, int taps, int chan, int plane, int rowLength) {
 
-    /**
-     * Where a product's steps read A from a row's start, for the rows that read segments [lo, hi] and taps [tLo,
-     * tHi]: one offset per step, in the order of B's rows ({@link Runs}). The kernels walk K in one loop through
-     * such a table rather than in a loop over segments around a loop over the run: with the two loops C2 ran out of
-     * general registers in the inner one (the outer loop's row starts, segment and stride stay live) and kept B's
-     * base in a vector register, moving it back every step: 103-109 GFLOP/s on a synthetic product of the stride-2
-     * shapes' sizes (1 thread, Zen 4, FMA peak 116), against 113-116 with the table, which costs one int load per
-     * step (same bits). On the stride-2 convolutions (batch 64, three alternating pairs of JVMs, session 20): the
-     * forward 5-6% less time, the fwd+bwd 3-11%.
-     */
-    @FunctionalInterface
-    interface Steps {
-        int[] offsets(int lo, int hi, int tLo, int tHi);
-    }
-
-    /**
-     * Steps over NCHW planes read in place: step (seg, t, c) at {@code c·plane + seg·rowLength + t} from a row's
-     * start (x for the forward, with segments its rows and taps its columns; dy for the input gradient).
-     */
-    static Steps planeSteps(int chan, int plane, int rowLength) {
-        return (lo, hi, tLo, tHi) -> {
+        /**
+         * A's offsets for the rows that read segments [lo, hi] and taps [tLo, tHi], one per step in the order of
+         * B's rows. The kernels walk K in one loop through such a table rather than in a loop over segments around
+         * a loop over the run: with the two loops C2 ran out of general registers in the inner one (the outer
+         * loop's row starts, segment and stride stay live) and kept B's base in a vector register, moving it back
+         * every step: 103-109 GFLOP/s on a synthetic product of the stride-2 shapes' sizes (1 thread, Zen 4, FMA
+         * peak 116), against 113-116 with the table, which costs one int load per step (same bits). On the stride-2
+         * convolutions (batch 64, three alternating pairs of JVMs, session 20): the forward 5-6% less time, the
+         * fwd+bwd 3-11%.
+         */
+        int[] offsets(int lo, int hi, int tLo, int tHi) {
             int[] aOff = new int[Math.max(0, hi - lo + 1) * Math.max(0, tHi - tLo + 1) * chan];
             int m = 0;
             for (int seg = lo; seg <= hi; seg++) {
@@ -954,11 +945,11 @@ final class ChannelsLast {
                 }
             }
             return aOff;
-        };
+        }
     }
 
     /**
-     * Rows of a product that read the same taps, and the K of those taps only: A's offsets ({@link Steps}), B's
+     * Rows of a product that read the same taps, and the K of those taps only: A's offsets ({@link Runs#offsets}), B's
      * slivers for them, and the rows' starts in A and in C, sample by sample, {@code perSample} rows each: a group of
      * fewer samples reads a prefix of the tables.
      */
@@ -982,13 +973,13 @@ final class ChannelsLast {
 
     /**
      * A product's rows cut into parts by the taps they read inside the image, each part's K only those taps (A's
-     * offsets from {@code steps}, B's rows copied from the full slivers). A tap over the zero padding would add an
-     * exact zero to its FMA chain (0·w + s = s for finite w), so leaving it out keeps every value: all bits but a
-     * zero's sign (a chain at −0, which only a product under half the smallest subnormal leaves there, turned +0 at
-     * a padding tap and now stays −0), and an infinite weight on a padding tap no longer makes NaN, as in {@link
-     * Conv2dReference}, which skips the padding too. With 3×3, stride 2, padding 1 and even sizes, the first output
-     * row skips kernel row 0 and the first column tap column 0: 9.3% of the forward's FMAs at 14×14 (7×7 outputs),
-     * 4.7% at 28×28; the input gradient's classes skip their last dy row and column alike.
+     * offsets from {@link Runs#offsets}, B's rows copied from the full slivers). A tap over the zero padding would add
+     * an exact zero to its FMA chain (0·w + s = s for finite w), so leaving it out keeps every value: all bits but a
+     * zero's sign (a chain at −0, which only a product under half the smallest subnormal leaves there, turned +0 at a
+     * padding tap and now stays −0), and an infinite weight on a padding tap no longer makes NaN, as in {@link
+     * Conv2dReference}, which skips the padding too. With 3×3, stride 2, padding 1 and even sizes, the first output row
+     * skips kernel row 0 and the first column tap column 0: 9.3% of the forward's FMAs at 14×14 (7×7 outputs), 4.7% at
+     * 28×28; the input gradient's classes skip their last dy row and column alike.
      *
      * <p>Rows are {@code count} samples × {@code pixels}, row (s, pixel) at A's {@code aRowOf(s, pixel)} and C's
      * {@code cRowOf(s, pixel)}, each part's rows in sample order, so that a group of fewer samples computes a prefix
@@ -996,7 +987,7 @@ final class ChannelsLast {
      * with no zero border around it, so every row is in its own span's part, whatever tiles that leaves (a part may
      * end in a partial tile, whose missing rows repeat its last).
      */
-    static Part[] parts(Runs runs, Steps steps, int count, int pixels, int[] spans, IntBinaryOperator aRowOf,
+    static Part[] parts(Runs runs, int count, int pixels, int[] spans, IntBinaryOperator aRowOf,
                         IntBinaryOperator cRowOf, float[] slivers, int n, int width) {
         int segs = runs.segments();
         int taps = runs.taps();
@@ -1042,12 +1033,12 @@ final class ChannelsLast {
                 continue;
             }
             if (p == 0) {
-                parts.add(new Part(steps.offsets(0, segs - 1, 0, taps - 1), slivers, aRow[0], cRow[0],
+                parts.add(new Part(runs.offsets(0, segs - 1, 0, taps - 1), slivers, aRow[0], cRow[0],
                         rowsOf[0] / count));
                 continue;
             }
             int at = 4 * firstPixel.get(p);
-            parts.add(cut(runs, steps, spans[at], spans[at + 1], spans[at + 2], spans[at + 3], slivers, n, width,
+            parts.add(cut(runs, spans[at], spans[at + 1], spans[at + 2], spans[at + 3], slivers, n, width,
                     aRow[p], cRow[p], rowsOf[p] / count));
         }
         return parts.toArray(Part[]::new);
@@ -1063,8 +1054,8 @@ final class ChannelsLast {
      * are A's runs of those taps ({@code (tHi − tLo + 1)·chan} floats from tap tLo of each segment), and its B the
      * matching rows of the full slivers, copied a run at a time.
      */
-    private static Part cut(Runs runs, Steps steps, int lo, int hi, int tLo, int tHi, float[] slivers, int n,
-                            int width, int[] aRow, int[] cRow, int perSample) {
+    private static Part cut(Runs runs, int lo, int hi, int tLo, int tHi, float[] slivers, int n, int width,
+                            int[] aRow, int[] cRow, int perSample) {
         int chan = runs.chan();
         int run = (tHi - tLo + 1) * chan;
         int k = Math.max(0, hi - lo + 1) * Math.max(0, run);
@@ -1076,14 +1067,14 @@ final class ChannelsLast {
                         (jb * k + (seg - lo) * run) * width, run * width);
             }
         }
-        return new Part(steps.offsets(lo, hi, tLo, tHi), b, aRow, cRow, perSample);
+        return new Part(runs.offsets(lo, hi, tLo, tHi), b, aRow, cRow, perSample);
     }
 
     /**
-     * {@code c[cRow[i] + j] = Σ_{κ < K} a[aBase + aRow[i] + aOff[κ]] · B[κ, j]} for the m rows i and the n columns
-     * j, K = {@code aOff.length} ({@link Steps}), B in slivers of {@link #sliverWidth} columns ({@link #sliverIndex}).
-     * Each element is one FMA chain over κ from zero, on any kernel. The rows' starts are relative to a task's
-     * first sample ({@code aBase}), so one table serves every group of samples.
+     * {@code c[cRow[i] + j] = Σ_{κ < K} a[aBase + aRow[i] + aOff[κ]] · B[κ, j]} for the m rows i and the n columns j, K
+     * = {@code aOff.length} ({@link Runs#offsets}), B in slivers of {@link #sliverWidth} columns ({@link
+     * #sliverIndex}). Each element is one FMA chain over κ from zero, on any kernel. The rows' starts are relative to a
+     * task's first sample ({@code aBase}), so one table serves every group of samples.
      *
      * <p>{@link dev.sfumato.tensor.kernels.GatherGemm} computes the same kind of product (A rows through a table,
      * in segments), but cuts K into blocks whose partial sums it adds into C, has only the 4 × 16 tile, and writes
