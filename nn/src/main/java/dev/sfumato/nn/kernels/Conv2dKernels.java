@@ -107,13 +107,16 @@ public final class Conv2dKernels {
 
     /**
      * y = conv2d(x, w) + b: x [N, C_in, H, W], w [C_out, C_in/G, kH, kW], b [C_out] or null → [N, C_out, H_out, W_out].
-     * Winograd's algorithm where it {@link Winograd#applies}: in one JVM, batch 64, 1 thread, alternated with the
-     * GEMM paths (time Winograd/GEMM, medians of 20 pairs): 0.71 (64→64 28×28), 0.67 (64→128 28×28), 0.73 (64→64
-     * 14×14), 0.64 (128→128 14×14), 0.76 (128→128 7×7), 0.83 (32→64 14×14), 0.88 (32→32 28×28).
+     * Winograd's algorithm where it {@link Winograd#applies}: F(2×2, 3×3) against the GEMM paths in one JVM, batch
+     * 64, 1 thread (time Winograd/GEMM, medians of 20 pairs): 0.71 (64→64 28×28), 0.67 (64→128 28×28), 0.73 (64→64
+     * 14×14), 0.64 (128→128 14×14), 0.76 (128→128 7×7), 0.83 (32→64 14×14), 0.88 (32→32 28×28); then F(4×4, 3×3)
+     * ({@link Winograd4}) against F(2×2, 3×3), the forward alone, same protocol, 1 thread: 0.85 (32→32 14×14), 0.69
+     * (128→128 7×7), 0.83 (32→64 14×14), 0.73-0.75 (32→32 28×28), 0.75-0.77 (64→64 28×28); fwd+bwd through autograd (its input gradient takes this path too), 1 and 2 threads: 0.88 and
+     * 0.91 (32→32 14×14), 0.82 and 0.85 (128→128 7×7), 0.91 and 0.92 (32→64 14×14).
      */
     public static Tensor forward(ConvGeometry g, Tensor x, Tensor w, Tensor bias) {
-        if (!Kernels.REFERENCE_ONLY && Winograd.applies(g)) {
-            return Winograd.forward(g, x.contiguous(), w.contiguous(), bias == null ? null : bias.toArray());
+        if (!Kernels.REFERENCE_ONLY && Winograd4.applies(g)) {
+            return Winograd4.forward(g, x.contiguous(), w.contiguous(), bias == null ? null : bias.toArray());
         }
         if (ChannelsLast.appliesToForward(g)) {
             // In one JVM, batch 64, alternated with the shifted-window paths (time channels-last/GEMM, medians of
