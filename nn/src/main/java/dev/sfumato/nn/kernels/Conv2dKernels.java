@@ -754,6 +754,13 @@ public final class Conv2dKernels {
         });
     }
 
+    /**
+     * Channels per task of {@link #backwardBias}. With a task per channel, its planes lay C_out·H·W floats apart
+     * and the sum waited on memory plane by plane: dy of 3×3 stride-2 32→32 28×28 at batch 64 (1.6 MB, read after
+     * the weight gradient in a fwd+bwd), 0.12-0.15 ms on 1 thread against 0.056-0.059 with tasks of 8 channels.
+     */
+    static final int BIAS_CHANNELS = 8;
+
     /** db[o] = Σ_{n, i, j} dy[n, o, i, j], summed per channel in sample order. */
     public static Tensor backwardBias(ConvGeometry g, Tensor dy) {
         if (Kernels.REFERENCE_ONLY) {
@@ -764,14 +771,17 @@ public final class Conv2dKernels {
         int off = dyc.offset();
         int hw = g.colCols();
         float[] db = new float[g.cOut()];
-        Parallel.forRange(g.cOut(), (o0, o1) -> {
-            for (int o = o0; o < o1; o++) {
-                float acc = 0f;
-                for (int n = 0; n < g.n(); n++) {
-                    // One plane, summed on the Vector API (a scalar loop is one dependent add per element).
-                    acc += ReductionKernels.sum(d, off + (n * g.cOut() + o) * hw, hw);
+        // Tasks of BIAS_CHANNELS channels, each walking the samples in order and, per sample, its channels' planes,
+        // which lie one after the other: one read stream per task instead of one per plane.
+        Parallel.forRange(Math.ceilDiv(g.cOut(), BIAS_CHANNELS), (t0, t1) -> {
+            int o0 = t0 * BIAS_CHANNELS;
+            int o1 = Math.min(g.cOut(), t1 * BIAS_CHANNELS);
+            for (int n = 0; n < g.n(); n++) {
+                for (int o = o0; o < o1; o++) {
+                    // One plane, summed on the Vector API (a scalar loop is one dependent add per element); db[o]
+                    // adds the samples' sums in sample order from zero.
+                    db[o] += ReductionKernels.sum(d, off + (n * g.cOut() + o) * hw, hw);
                 }
-                db[o] = acc;
             }
         });
         return Tensor.wrap(db, g.cOut());
