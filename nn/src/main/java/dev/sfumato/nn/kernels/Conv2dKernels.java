@@ -32,8 +32,9 @@ import jdk.incubator.vector.VectorSpecies;
  * threads. A 1×1
  * convolution with stride 1 and no padding needs no lowering: the input already is the column matrix. A 3×3
  * stride-1 convolution with padding 1 and at least {@link Winograd#MIN_CHANNELS} channels each way (nearly every
- * U-Net convolution, and the input gradient of each) takes Winograd's F(2×2, 3×3) instead ({@link Winograd}),
- * 2.25× fewer multiply-adds for the cost of its transforms. A strided convolution with one group and 32 channels
+ * U-Net convolution, and the input gradient of each) takes Winograd's F(4×4, 3×3) instead ({@link Winograd4}),
+ * 4× fewer multiply-adds for the cost of its transforms, and where enough channel pairs pay for its transforms
+ * the weight gradient takes F(2×2, 3×3) ({@link Winograd}). A strided convolution with one group and 32 channels
  * or more where the vector lanes hold them (the U-Net's downsampling; a transposed convolution's forward, which
  * is such a convolution's input gradient) takes the channels-last kernels ({@link ChannelsLast}): the stride
  * costs no phase split; so does the weight gradient of a 3×3 stride-1 convolution with 32 channels each way that

@@ -75,7 +75,7 @@ class ConvolutionGradientProperties {
     }
 
     /**
-     * The geometry that runs on Winograd's F(2×2, 3×3) (3×3, stride 1, padding 1, 8 channels or more each way):
+     * The geometry that runs on Winograd's F(4×4, 3×3) (3×3, stride 1, padding 1, 8 channels or more each way):
      * forward and input gradient through the transforms, odd and even sizes (tiles past the image's edge).
      */
     @Property(tries = 5)

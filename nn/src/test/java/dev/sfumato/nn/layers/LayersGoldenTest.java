@@ -53,7 +53,7 @@ class LayersGoldenTest {
                         () -> Conv2d.builder(4, 6, 2, 3).stride(2, 1).padding(0, 1).groups(2).bias(false).build(), true, 2 * 2 * 7),
                 new Case("conv_uneven", () -> Conv2d.builder(3, 2, 4).stride(3).padding(1).build(), true, 3 * 16),
                 new Case("conv_1x1", () -> new Conv2d(4, 5, 1), true, 2 * 9),
-                // Winograd F(2×2, 3×3) forward and input gradient (Conv2dKernels takes it for this geometry).
+                // Winograd F(4×4, 3×3) forward and input gradient (Conv2dKernels takes it for this geometry).
                 new Case("conv_3x3_winograd", () -> Conv2d.builder(16, 12, 3).padding(1).build(), true, 10 * 7 * 6),
                 new Case("convT_s2p1", () -> ConvTranspose2d.builder(3, 2, 4).stride(2).padding(1).build(), true, 2 * 6 * 8),
                 new Case("convT_outpad", () -> ConvTranspose2d.builder(2, 3, 3).stride(2).padding(1).outputPadding(1).build(), true, 8 * 6),
