@@ -476,6 +476,9 @@ public final class Conv2dKernels {
         }
         Tensor xc = x.contiguous();
         Tensor dyc = dy.contiguous();
+        if (Winograd4.appliesToWeightGradient(g)) {
+            return Winograd4.backwardWeight(g, xc, dyc);
+        }
         if (Winograd.appliesToWeightGradient(g)) {
             return Winograd.backwardWeight(g, xc, dyc);
         }

@@ -10,8 +10,9 @@ import jdk.incubator.vector.FloatVector;
 
 /**
  * The weight gradient of 3×3 stride-1 convolutions with padding 1 by Winograd's minimal filtering algorithm
- * F(2×2, 3×3) (Lavin and Gray 2016, "Fast Algorithms for Convolutional Neural Networks", section 4; Winograd 1980),
- * and the rule for where the Winograd paths apply. The forward (and through it the input gradient, a flipped
+ * F(2×2, 3×3) (Lavin and Gray 2016, "Fast Algorithms for Convolutional Neural Networks", section 4; Winograd 1980)
+ * where {@link Winograd4}'s F(4×4, 3×3) does not take it (the small images), and the rule for where the Winograd
+ * paths apply. The forward (and through it the input gradient, a flipped
  * convolution) takes F(4×4, 3×3) in {@link Winograd4}; this class was the forward's too until F(4×4, 3×3)
  * measured 9-18% less time per fwd+bwd (see {@link Conv2dKernels#forward}). In F(2×2, 3×3) each 2×2 tile of the
  * output comes from a 4×4 tile d of the padded input as
@@ -87,7 +88,6 @@ final class Winograd {
         return applies(g) && Math.min(g.cIn(), g.cOut()) >= 64 && (Math.min(g.h(), g.w()) >= 8 || pairs >= 8192);
     }
 
-
     /**
      * dW for a geometry that {@link #applies} (taken where it {@link #appliesToWeightGradient}), x and dy
      * contiguous, through the adjoints of the forward's transforms (the weight gradient is itself a minimal
@@ -97,10 +97,8 @@ final class Winograd {
      * ∂L/∂M = A dY Aᵀ,   ∂L/∂U_ξ [C_out, C_in] = Σ_tiles (A dY Aᵀ)_ξ [C_out, tiles] · V_ξᵀ [tiles, C_in],
      * dW = Gᵀ (∂L/∂U) G
      * </pre>
-     * 16 products per 2×2 tile of dY and channel pair against the direct form's 36. Each task owns a block of
-     * eight samples and one of its {@link #weightGradientParts}, walks that part's ranges of tile rows and
-     * accumulates its own ∂L/∂U; the partials are added in (block, part) order: the same bits on any number of
-     * threads.
+     * 16 products per 2×2 tile of dY and channel pair against the direct form's 36, over tasks as
+     * {@link #weightGradient} makes them: the same bits on any number of threads.
      */
     static Tensor backwardWeight(ConvGeometry g, Tensor x, Tensor dy) {
         return backwardWeight(g, x, dy, !Kernels.REFERENCE_ONLY);
@@ -108,20 +106,94 @@ final class Winograd {
 
     /** {@link #backwardWeight}, with the transforms on vectors or, without {@code vectors}, one lane at a time. */
     static Tensor backwardWeight(ConvGeometry g, Tensor x, Tensor dy, boolean vectors) {
+        return weightGradient(g, x, dy, vectors, F2X2);
+    }
+
+    /**
+     * What {@link #weightGradient} needs of one algorithm F(m×m, 3×3): the output tile's side m, the (m + 2)²
+     * positions of the transformed tile, the tile rows of a range, and the three transforms' adjoint pieces.
+     */
+    interface WeightGradientScheme {
+        /** Output pixels per tile side, m. */
+        int tile();
+
+        /** Positions of the transformed tile, (m + 2)². */
+        int positions();
+
+        /** Tile rows per range of a block (the products' K is their tiles × {@link #BLOCK}). */
+        int rowsPerTask(int tilesH, int tilesW);
+
+        /** V = Bᵀ d B of the range's tiles, {@code v[ξ·vStride + c·cols + tile·BLOCK + s]}. */
+        void inputTransform(float[] d, int cIn, int paddedRows, int paddedW, int tileRows, int tilesW, float[] v,
+                            int cols, int vStride, boolean vectors);
+
+        /** ∂L/∂M = A dY Aᵀ of the range's tiles, {@code dm[ξ·mStride + k·cols + tile·BLOCK + s]}. */
+        void gradientTransform(float[] e, int cOut, int tileRows, int tilesW, float[] dm, int cols, int mStride,
+                               boolean vectors);
+
+        /** dW = Gᵀ (∂L/∂U) G, from ∂L/∂U [positions, C_out, C_in] to [C_out, C_in, 3, 3]. */
+        float[] weights(float[] du, int cOut, int cIn);
+    }
+
+    /** F(2×2, 3×3)'s pieces, this class's. */
+    static final WeightGradientScheme F2X2 = new WeightGradientScheme() {
+        @Override
+        public int tile() {
+            return 2;
+        }
+
+        @Override
+        public int positions() {
+            return POSITIONS;
+        }
+
+        @Override
+        public int rowsPerTask(int tilesH, int tilesW) {
+            return Winograd.rowsPerTask(tilesH, tilesW);
+        }
+
+        @Override
+        public void inputTransform(float[] d, int cIn, int paddedRows, int paddedW, int tileRows, int tilesW,
+                                   float[] v, int cols, int vStride, boolean vectors) {
+            Winograd.inputTransform(d, cIn, paddedRows, paddedW, 0, tileRows, tilesW, v, cols, vStride, vectors);
+        }
+
+        @Override
+        public void gradientTransform(float[] e, int cOut, int tileRows, int tilesW, float[] dm, int cols,
+                                      int mStride, boolean vectors) {
+            Winograd.gradientTransform(e, cOut, tileRows, tilesW, dm, cols, mStride, vectors);
+        }
+
+        @Override
+        public float[] weights(float[] du, int cOut, int cIn) {
+            return weightsFromTransformed(du, cOut, cIn);
+        }
+    };
+
+    /**
+     * The weight gradient by one F(m×m, 3×3) ({@code scheme}: F(2×2, 3×3) here, F(4×4, 3×3) in {@link Winograd4}).
+     * Each task owns a block of {@link #BLOCK} samples and one of its {@link #weightGradientParts}, walks that
+     * part's ranges of tile rows (padding and interleaving the x rows and dY rows they read, transforming both)
+     * and accumulates its own ∂L/∂U on the GEMM, the first range overwriting; the partials are added in (block,
+     * part) order, so the bits are the same on any number of threads.
+     */
+    static Tensor weightGradient(ConvGeometry g, Tensor x, Tensor dy, boolean vectors, WeightGradientScheme scheme) {
         int n = g.n();
         int cIn = g.cIn();
         int cOut = g.cOut();
         int h = g.h();
         int wd = g.w();
-        int tilesH = Math.ceilDiv(h, 2);
-        int tilesW = Math.ceilDiv(wd, 2);
-        int rowsPerTask = rowsPerTask(tilesH, tilesW);
+        int m = scheme.tile();
+        int positions = scheme.positions();
+        int tilesH = Math.ceilDiv(h, m);
+        int tilesW = Math.ceilDiv(wd, m);
+        int rowsPerTask = scheme.rowsPerTask(tilesH, tilesW);
         int chunks = Math.ceilDiv(tilesH, rowsPerTask);
         int inSample = cIn * h * wd;
         int outSample = cOut * h * wd;
-        int paddedW = 2 * tilesW + 2;
+        int paddedW = m * tilesW + 2;
         int blocks = Math.ceilDiv(n, BLOCK);
-        int size = POSITIONS * cOut * cIn;                               // ∂L/∂U [16, C_out, C_in]
+        int size = positions * cOut * cIn;                               // ∂L/∂U [positions, C_out, C_in]
         float[] xd = x.data();
         int xo = x.offset();
         float[] dyd = dy.data();
@@ -141,22 +213,23 @@ final class Winograd {
                     int ti0 = chunk * rowsPerTask;
                     int tileRows = Math.min(tilesH, ti0 + rowsPerTask) - ti0;
                     int cols = tileRows * tilesW * BLOCK;
-                    int paddedRows = 2 * tileRows + 2;
+                    int paddedRows = m * tileRows + 2;
+                    // d: the block's x rows [m·ti0 − 1, m·ti0 + m·tileRows + 1), padded and interleaved.
                     float[] d = INPUT.floats(cIn * paddedRows * paddedW * BLOCK);
-                    padRows(xd, xo + first * inSample, inSample, count, cIn, h, wd, 2 * ti0 - 1, paddedRows, paddedW,
+                    padRows(xd, xo + first * inSample, inSample, count, cIn, h, wd, m * ti0 - 1, paddedRows, paddedW,
                             1, d, vectors);
                     int vStride = cIn * cols + SKEW;
-                    float[] v = TRANSFORMED.floats(POSITIONS * vStride);
-                    inputTransform(d, cIn, paddedRows, paddedW, 0, tileRows, tilesW, v, cols, vStride, vectors);
-                    // e: the block's dY rows [2·ti0, 2·ti0 + 2·tileRows), interleaved, zero past the image.
-                    float[] e = RESULT.floats(cOut * 2 * tileRows * 2 * tilesW * BLOCK);
-                    padRows(dyd, dyo + first * outSample, outSample, count, cOut, h, wd, 2 * ti0, 2 * tileRows,
-                            2 * tilesW, 0, e, vectors);
+                    float[] v = TRANSFORMED.floats(positions * vStride);
+                    scheme.inputTransform(d, cIn, paddedRows, paddedW, tileRows, tilesW, v, cols, vStride, vectors);
+                    // e: the block's dY rows [m·ti0, m·ti0 + m·tileRows), interleaved, zero past the image.
+                    float[] e = RESULT.floats(cOut * m * tileRows * m * tilesW * BLOCK);
+                    padRows(dyd, dyo + first * outSample, outSample, count, cOut, h, wd, m * ti0, m * tileRows,
+                            m * tilesW, 0, e, vectors);
                     int mStride = cOut * cols + SKEW;
-                    float[] dm = PRODUCTS.floats(POSITIONS * mStride);
-                    gradientTransform(e, cOut, tileRows, tilesW, dm, cols, mStride, vectors);
+                    float[] dm = PRODUCTS.floats(positions * mStride);
+                    scheme.gradientTransform(e, cOut, tileRows, tilesW, dm, cols, mStride, vectors);
                     float beta = chunk == chunk0 ? 0f : 1f;
-                    for (int xi = 0; xi < POSITIONS; xi++) {
+                    for (int xi = 0; xi < positions; xi++) {
                         // ∂L/∂U_ξ [C_out, C_in] += (A dY Aᵀ)_ξ [C_out, cols] · V_ξᵀ [cols, C_in]
                         Gemm.sgemm(false, true, cOut, cIn, cols, 1f, dm, xi * mStride, cols, v, xi * vStride, cols,
                                 beta, partials, t * size + xi * cOut * cIn, cIn);
@@ -167,7 +240,7 @@ final class Winograd {
         float[] du = new float[size];
         Conv2dKernels.addInOrder(partials, blocks * parts, size, du);
         Recycler.recycleNow(partialsTensor);
-        return Tensor.wrap(weightsFromTransformed(du, cOut, cIn), g.weightShape());
+        return Tensor.wrap(scheme.weights(du, cOut, cIn), g.weightShape());
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.sfumato.nn.kernels;
 
 import dev.sfumato.tensor.Generator;
 import dev.sfumato.tensor.Parallel;
+import dev.sfumato.tensor.Recycler;
 import dev.sfumato.tensor.Tensor;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -9,6 +10,7 @@ import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static dev.sfumato.nn.kernels.Conv2dKernelsProperties.assertClose;
 
@@ -17,7 +19,8 @@ import static dev.sfumato.nn.kernels.Conv2dKernelsProperties.assertClose;
  * are held to, and, bit for bit, its vector transforms against their one-lane twins and its direct products against
  * the GEMM: over batches that fill, split and end part-full the blocks of eight samples, image sizes that leave a
  * tile past the last row or column by one to three pixels, tasks of one and several tile rows (columns padded to 32
- * or not), and channel counts that leave output groups and 4-row product tiles part-full.
+ * or not), and channel counts that leave output groups and 4-row product tiles part-full; and its weight gradient
+ * (the adjoints of the same transforms) against the reference and its one-lane twin.
  */
 class Winograd4Properties {
 
@@ -117,5 +120,62 @@ class Winograd4Properties {
         } finally {
             Parallel.setThreads(before);
         }
+    }
+
+    /**
+     * The weight gradient, whatever the rule would choose: against the reference, and its vector transforms against
+     * the one-lane twin, over ranges of tile rows that end the image in every way (one range per block up to several
+     * parts' worth).
+     */
+    @Property(tries = 60)
+    void weightGradientMatchesTheReferenceAndTheTwin(@ForAll @IntRange(min = 1, max = 19) int n,
+                                                     @ForAll @IntRange(min = 8, max = 21) int cIn,
+                                                     @ForAll @IntRange(min = 8, max = 21) int cOut,
+                                                     @ForAll @IntRange(min = 1, max = 30) int h,
+                                                     @ForAll @IntRange(min = 1, max = 30) int w, @ForAll long seed) {
+        ConvGeometry g = geometry(n, cIn, cOut, h, w);
+        Generator gen = new Generator(seed);
+        Tensor x = Tensor.randn(gen, g.inputShape());
+        Tensor dy = Tensor.randn(gen, g.outputShape());
+        Tensor dw = Winograd4.backwardWeight(g, x, dy, true);
+        assertClose(Conv2dReference.backwardWeight(g, x, dy), dw, n * h * w, g.toString());
+        assertArrayEquals(Winograd4.backwardWeight(g, x, dy, false).toArray(), dw.toArray(), g.toString());
+    }
+
+    /**
+     * The weight gradient's partial sums come from the pool inside a scope (NaN-filled in the build's poison mode):
+     * every part's first range of tile rows must overwrite them. The second call in a scope gives the bits of a call
+     * outside any scope, at the U-Net's sizes where the rule takes this path, and on 1 and 2 threads alike.
+     */
+    @Test
+    void weightGradientOverwritesPooledPartialsOnAnyThreadCount() {
+        for (int size : new int[] {14, 28}) {
+            ConvGeometry g = geometry(11, 64, 72, size, size);
+            assertTrue(Winograd4.appliesToWeightGradient(g), g.toString());
+            Generator gen = new Generator(size + 1);
+            Tensor x = Tensor.randn(gen, g.inputShape());
+            Tensor dy = Tensor.randn(gen, g.outputShape());
+            float[] expected = Winograd4.backwardWeight(g, x, dy).toArray();
+            int before = Parallel.threads();
+            try (Recycler.Scope ignored = Recycler.open()) {
+                Parallel.setThreads(1);
+                Winograd4.backwardWeight(g, x, dy);
+                assertArrayEquals(expected, Winograd4.backwardWeight(g, x, dy).toArray(), g.toString());
+                Parallel.setThreads(2);
+                assertArrayEquals(expected, Conv2dKernels.backwardWeight(g, x, dy).toArray(), g + " on 2 threads");
+            } finally {
+                Parallel.setThreads(before);
+            }
+        }
+    }
+
+    /** Where the weight gradient takes F(4×4, 3×3): 28×28 and up, or 14×14 and up with 64 channels each way. */
+    @Test
+    void weightGradientRule() {
+        assertTrue(Winograd4.appliesToWeightGradient(geometry(1, 32, 32, 28, 28)));
+        assertTrue(Winograd4.appliesToWeightGradient(geometry(1, 64, 64, 14, 14)));
+        assertFalse(Winograd4.appliesToWeightGradient(geometry(1, 32, 64, 14, 14)));
+        assertFalse(Winograd4.appliesToWeightGradient(geometry(1, 128, 128, 7, 7)));
+        assertFalse(Winograd4.appliesToWeightGradient(geometry(1, 4, 64, 28, 28)));
     }
 }
