@@ -211,10 +211,9 @@ final class Winograd4 {
      * or more, or of 14×14 or more with 64 channels or more each way. Its products' K is a range of tile rows of
      * a block (8 samples), and on small images the few tiles make the GEMMs short. Measured in one JVM, batch 64, 1
      * thread, the weight gradient alone, time against the path it replaces (medians of 60 calls alternating in
-     * rounds of 10):
-     * 0.87 (32→32 28×28, the channels-last kernels), 0.75 (32→64 28×28), 0.67-0.68 (64→64 and 64→128 28×28,
-     * F(2×2, 3×3)), 0.79 (64→64 14×14), 0.82 (64→128 14×14); but 0.95 (32→64 14×14), 1.14 (32→32 14×14) and
-     * 1.04 (128→128 7×7, 32 columns per block), which keep theirs.
+     * rounds of 10): 0.87 (32→32 28×28, the channels-last kernels), 0.75 (32→64 28×28), 0.67-0.68 (64→64 and
+     * 64→128 28×28, F(2×2, 3×3)), 0.79 (64→64 14×14), 0.82 (64→128 14×14); but 0.95 (32→64 14×14), 1.14 (32→32
+     * 14×14) and 1.04 (128→128 7×7, 32 columns per block), which keep theirs.
      */
     static boolean appliesToWeightGradient(ConvGeometry g) {
         int size = Math.min(g.h(), g.w());
@@ -238,10 +237,9 @@ final class Winograd4 {
      * ∂L/∂M = A dY Aᵀ,   ∂L/∂U_ξ [C_out, C_in] = Σ_tiles (∂L/∂M)_ξ [C_out, tiles] · V_ξᵀ [tiles, C_in],
      * dW = Gᵀ (∂L/∂U) G
      * </pre>
-     * 36 products per 4×4 tile of dY and channel pair against the direct form's 144. Tasks as there: a block of
-     * eight samples and one of its parts' ranges of tile rows, its own partial ∂L/∂U (products on the GEMM, the
-     * first range overwriting), the partials added in (block, part) order: the same bits on any number of threads.
-     * With {@code vectors == false} the transforms run one lane at a time, the same float operations.
+     * 36 products per 4×4 tile of dY and channel pair against the direct form's 144, over the tasks of
+     * {@link Winograd#weightGradient} (the same bits on any number of threads). With {@code vectors == false} the
+     * transforms run one lane at a time, the same float operations.
      */
     static Tensor backwardWeight(ConvGeometry g, Tensor x, Tensor dy, boolean vectors) {
         return Winograd.weightGradient(g, x, dy, vectors, F4X4);
