@@ -33,8 +33,9 @@ import jdk.incubator.vector.VectorSpecies;
  * convolution with stride 1 and no padding needs no lowering: the input already is the column matrix. A 3×3
  * stride-1 convolution with padding 1 and at least {@link Winograd#MIN_CHANNELS} channels each way (nearly every
  * U-Net convolution, and the input gradient of each) takes Winograd's F(4×4, 3×3) instead ({@link Winograd4}),
- * 4× fewer multiply-adds for the cost of its transforms, and where enough channel pairs pay for its transforms
- * the weight gradient takes F(2×2, 3×3) ({@link Winograd}). A strided convolution with one group and 32 channels
+ * 4× fewer multiply-adds for the cost of its transforms; its weight gradient takes F(4×4, 3×3) too on the larger
+ * images ({@link Winograd4#appliesToWeightGradient}) and F(2×2, 3×3) ({@link Winograd}) on smaller ones where enough
+ * channel pairs pay for the transforms. A strided convolution with one group and 32 channels
  * or more where the vector lanes hold them (the U-Net's downsampling; a transposed convolution's forward, which
  * is such a convolution's input gradient) takes the channels-last kernels ({@link ChannelsLast}): the stride
  * costs no phase split; so does the weight gradient of a 3×3 stride-1 convolution with 32 channels each way that
@@ -112,8 +113,9 @@ public final class Conv2dKernels {
      * 64, 1 thread (time Winograd/GEMM, medians of 20 pairs): 0.71 (64→64 28×28), 0.67 (64→128 28×28), 0.73 (64→64
      * 14×14), 0.64 (128→128 14×14), 0.76 (128→128 7×7), 0.83 (32→64 14×14), 0.88 (32→32 28×28); then F(4×4, 3×3)
      * ({@link Winograd4}) against F(2×2, 3×3), the forward alone, same protocol, 1 thread: 0.85 (32→32 14×14), 0.69
-     * (128→128 7×7), 0.83 (32→64 14×14), 0.73-0.75 (32→32 28×28), 0.75-0.77 (64→64 28×28); fwd+bwd through autograd (its input gradient takes this path too), 1 and 2 threads: 0.88 and
-     * 0.91 (32→32 14×14), 0.82 and 0.85 (128→128 7×7), 0.91 and 0.92 (32→64 14×14).
+     * (128→128 7×7), 0.83 (32→64 14×14), 0.73-0.75 (32→32 28×28), 0.75-0.77 (64→64 28×28); fwd+bwd through autograd
+     * (its input gradient takes this path too), 1 and 2 threads: 0.88 and 0.91 (32→32 14×14), 0.82 and 0.85
+     * (128→128 7×7), 0.91 and 0.92 (32→64 14×14).
      */
     public static Tensor forward(ConvGeometry g, Tensor x, Tensor w, Tensor bias) {
         if (!Kernels.REFERENCE_ONLY && Winograd4.applies(g)) {

@@ -405,7 +405,8 @@ final class Winograd4 {
      * (g0, g1, g2) = Gᵀ (u0..u5), reading u_i at {@code src[at + i·stride]} and writing g_i at {@code dst[to +
      * i·dStride]}:
      * <pre>
-     * g0 = (u0/4 − (u1 + u2)/6) + (u3 + u4)/24,   g1 = (u2 − u1)/6 + (u3 − u4)/12,   g2 = ((u3 + u4) − (u1 + u2))/6 + u5
+     * g0 = (u0/4 − (u1 + u2)/6) + (u3 + u4)/24,   g1 = (u2 − u1)/6 + (u3 − u4)/12,
+     * g2 = ((u3 + u4) − (u1 + u2))/6 + u5
      * </pre>
      */
     private static void weightAdjoint(float[] src, int at, int stride, float[] dst, int to, int dStride) {
