@@ -155,7 +155,7 @@ final class Winograd {
         @Override
         public void inputTransform(float[] d, int cIn, int paddedRows, int paddedW, int tileRows, int tilesW,
                                    float[] v, int cols, int vStride, boolean vectors) {
-            Winograd.inputTransform(d, cIn, paddedRows, paddedW, 0, tileRows, tilesW, v, cols, vStride, vectors);
+            Winograd.inputTransform(d, cIn, paddedRows, paddedW, tileRows, tilesW, v, cols, vStride, vectors);
         }
 
         @Override
@@ -403,12 +403,12 @@ final class Winograd {
      * </pre>
      * Rows first (s_r = (Bᵀ d)_r), then the columns of each s_r.
      */
-    static void inputTransform(float[] d, int cIn, int paddedRows, int paddedW, int firstRow, int tileRows, int tilesW,
-                               float[] v, int cols, int positionStride, boolean vectors) {
+    static void inputTransform(float[] d, int cIn, int paddedRows, int paddedW, int tileRows, int tilesW, float[] v,
+                               int cols, int positionStride, boolean vectors) {
         int rs = paddedW * BLOCK;                                         // floats per padded row
         for (int c = 0; c < cIn; c++) {
             for (int i = 0; i < tileRows; i++) {
-                int strip = ((c * paddedRows + 2 * (firstRow + i)) * paddedW) * BLOCK;
+                int strip = ((c * paddedRows + 2 * i) * paddedW) * BLOCK;
                 int out = c * cols + i * tilesW * BLOCK;
                 if (vectors) {
                     inputStrip(d, strip, rs, tilesW, v, out, positionStride);
